@@ -1,0 +1,1 @@
+"""Anju (安居): complaint handling for property-management companies."""

@@ -1,0 +1,75 @@
+"""Reads of complaints for lists and inboxes, always through the access policy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from anju.complaints.access import role_of, visible_complaints
+from anju.complaints.models import OPEN_STATUSES, Complaint
+from anju.lib import phones
+from anju.staff.models import Role
+
+INBOXES = ("mine", "department", "estates", "all")
+
+
+def default_inbox(user: Any) -> str:
+    role = role_of(user)
+    if role == Role.HANDLER:
+        return "mine"
+    if role == Role.SUPERVISOR:
+        return "department"
+    if role in (Role.QUALITY, Role.ADMIN):
+        return "all"
+    return "estates"
+
+
+def inbox(user: Any, name: str) -> QuerySet[Complaint]:
+    """The user's complaints for one inbox; every inbox is within the user's reach."""
+    qs = visible_complaints(user)
+    if name == "mine":
+        return qs.filter(handler=user, status__in=OPEN_STATUSES)
+    if name == "department":
+        staff = user.staff
+        return qs.filter(department__in=staff.departments.all(), status__in=OPEN_STATUSES)
+    if name == "estates":
+        return qs.filter(status__in=OPEN_STATUSES)
+    return qs
+
+
+def search(qs: QuerySet[Complaint], *, text: str = "", status: str = "", estate: str = "",
+           category: str = "", urgency: str = "", channel: str = "",
+           escalated: bool | None = None) -> QuerySet[Complaint]:
+    """Filter a complaint list. ``text`` matches a number, a phone, a room or the text."""
+    if status:
+        qs = qs.filter(status=status)
+    if estate:
+        qs = qs.filter(estate__code=estate)
+    if category:
+        qs = qs.filter(category__code=category)
+    if urgency:
+        qs = qs.filter(urgency=urgency)
+    if channel:
+        qs = qs.filter(channel=channel)
+    if escalated is not None:
+        qs = qs.filter(escalated=escalated)
+    text = (text or "").strip()
+    if text:
+        qs = qs.filter(_text_query(text))
+    return qs
+
+
+def _text_query(text: str) -> Q:
+    if text.upper().startswith("TS") and text[2:].isdigit():
+        return Q(number__startswith=text.upper())
+    digits = phones.normalise(text)
+    if digits.isdigit() and len(digits) >= 7:
+        return Q(contact_phone=digits) | Q(resident__phone=digits)
+    return (Q(description__contains=text) | Q(title__contains=text)
+            | Q(room__number=text) | Q(address__contains=text))
+
+
+def with_list_columns(qs: QuerySet[Complaint]) -> QuerySet[Complaint]:
+    return qs.select_related("estate", "category", "department", "handler", "room__unit__building",
+                             "building", "facility", "resident")

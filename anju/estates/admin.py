@@ -1,0 +1,71 @@
+from django.contrib import admin
+
+from anju.estates.models import Building, Company, Estate, Facility, Residency, Resident, Room, Unit
+
+
+@admin.register(Company)
+class CompanyAdmin(admin.ModelAdmin):
+    list_display = ["name", "hotline"]
+
+
+class BuildingInline(admin.TabularInline):
+    model = Building
+    extra = 0
+
+
+@admin.register(Estate)
+class EstateAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "company", "phone", "is_active"]
+    list_filter = ["company", "is_active"]
+    search_fields = ["code", "name"]
+    inlines = [BuildingInline]
+
+
+class UnitInline(admin.TabularInline):
+    model = Unit
+    extra = 0
+
+
+@admin.register(Building)
+class BuildingAdmin(admin.ModelAdmin):
+    list_display = ["name", "estate", "floors"]
+    list_filter = ["estate"]
+    search_fields = ["name", "estate__name"]
+    inlines = [UnitInline]
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "building"]
+    list_filter = ["building__estate"]
+    list_select_related = ["building__estate"]
+
+
+@admin.register(Room)
+class RoomAdmin(admin.ModelAdmin):
+    list_display = ["number", "unit", "floor", "area_m2"]
+    list_filter = ["unit__building__estate"]
+    search_fields = ["number", "unit__building__name"]
+    list_select_related = ["unit__building__estate"]
+    raw_id_fields = ["unit"]
+
+
+@admin.register(Facility)
+class FacilityAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "estate", "building"]
+    list_filter = ["estate", "kind"]
+    search_fields = ["name"]
+
+
+class ResidencyInline(admin.TabularInline):
+    model = Residency
+    extra = 0
+    raw_id_fields = ["room"]
+
+
+@admin.register(Resident)
+class ResidentAdmin(admin.ModelAdmin):
+    list_display = ["name", "phone", "phone_verified_at"]
+    search_fields = ["name", "phone"]
+    raw_id_fields = ["user"]
+    inlines = [ResidencyInline]

@@ -1,0 +1,59 @@
+"""The organisation: departments, and staff with a role and a reach.
+
+Role says what a person may do (the transition table checks it); reach says where
+(which estates and departments). Both are read only through ``anju.complaints.access``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Department(models.Model):
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    AGENT = "agent", _("Customer-service agent")
+    HANDLER = "handler", _("Handler")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    MANAGER = "manager", _("Project manager")
+    QUALITY = "quality", _("Quality / headquarters")
+    ADMIN = "admin", _("Administrator")
+
+
+class StaffProfile(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="staff", verbose_name=_("user"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    all_estates = models.BooleanField(
+        _("reach: all estates"), default=False,
+        help_text=_("Headquarters roles see every estate of the company."))
+    estates = models.ManyToManyField("estates.Estate", blank=True, related_name="staff",
+                                     verbose_name=_("reach: estates"))
+    departments = models.ManyToManyField(Department, blank=True, related_name="staff",
+                                         verbose_name=_("departments"))
+    skills = models.ManyToManyField("complaints.Category", blank=True, related_name="skilled_staff",
+                                    verbose_name=_("skills"))
+    on_duty = models.BooleanField(_("on duty"), default=True)
+
+    class Meta:
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff")
+
+    def __str__(self) -> str:
+        return f"{self.user.display_name} ({self.get_role_display()})"
