@@ -157,3 +157,8 @@ def new_complaint(resident, world):
         return complaint_create(**kwargs).complaint
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
