@@ -17,7 +17,7 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["username", "name", "is_active", "is_superuser", "last_login"]
     search_fields = ["username", "name"]
     fieldsets = [(None, {"fields": ["username", "password", "name"]}),
-                 *BaseUserAdmin.fieldsets[2:]]
+                 *(BaseUserAdmin.fieldsets or ())[2:]]
     inlines = [StaffInline]
 
 

@@ -165,7 +165,8 @@ class Complaint(models.Model):
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                    blank=True, related_name="+", verbose_name=_("recorded by"))
-    idempotency_key = models.CharField(max_length=100, null=True, blank=True, editable=False)
+    # NULL, not "", when absent: the unique constraint applies only to keys actually sent.
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True, editable=False)  # noqa: DJ001
     created_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
 
@@ -202,20 +203,20 @@ class Complaint(models.Model):
 
     @property
     def place(self) -> str:
-        if self.room_id:
+        if self.room is not None:
             return self.room.label
         parts = [str(p) for p in (self.facility or self.building,) if p] + [self.address]
         return " ".join(p for p in parts if p) or self.estate.name
 
     @property
     def complainant_name(self) -> str:
-        if self.resident_id:
+        if self.resident is not None:
             return self.resident.name
         return self.contact_name
 
     @property
     def complainant_phone(self) -> str:
-        if self.resident_id:
+        if self.resident is not None:
             return self.resident.phone
         return self.contact_phone
 

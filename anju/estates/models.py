@@ -139,7 +139,8 @@ class Resident(models.Model):
     phone_verified_at = models.DateTimeField(_("phone verified at"), null=True, blank=True)
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                 blank=True, related_name="resident", verbose_name=_("sign-in account"))
-    rooms = models.ManyToManyField(Room, through="Residency", related_name="residents",
+    rooms: models.ManyToManyField = models.ManyToManyField(
+        Room, through="Residency", related_name="residents",
                                    verbose_name=_("rooms"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

@@ -68,10 +68,11 @@ def env_database(name: str, default: str) -> dict:
     try:
         config = dj_database_url.parse(raw, conn_max_age=60, conn_health_checks=True)
     except ValueError as exc:
-        raise ImproperlyConfigured(f"Environment variable {name}={raw!r} is not a database URL: {exc}") from None
+        raise ImproperlyConfigured(
+            f"Environment variable {name}={raw!r} is not a database URL: {exc}") from None
     engine = config.get("ENGINE", "")
     if not engine.endswith(("sqlite3", "postgresql")):
         raise ImproperlyConfigured(
             f"Environment variable {name} names {engine!r}; Anju supports sqlite and postgres URLs."
         )
-    return config
+    return dict(config)
