@@ -71,6 +71,8 @@ class OneTimeCode(models.Model):
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # Who asked for it, so requests can be limited per address (accounts.services).
+    ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("sign-in code")

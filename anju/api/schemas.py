@@ -1,0 +1,273 @@
+"""Input and output shapes of the API, one pair per operation where they differ.
+
+Inputs forbid unknown fields, so a misspelt field is a 422 instead of being ignored.
+Outputs are plain schemas filled by the routers; nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+from ninja import Field, Schema
+from pydantic import AwareDatetime, ConfigDict, field_validator
+
+from anju.complaints.models import Channel, RootCause, Status, Urgency
+
+COORDINATE = Decimal("0.000001")
+
+
+class Input(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --------------------------------------------------------------------------- errors
+
+
+class ErrorDetail(Schema):
+    code: str = Field(..., examples=["invalid_input"],
+                      description="Stable machine-readable code, e.g. invalid_input, not_found, "
+                                  "forbidden, conflict, illegal_transition, unknown_action.")
+    message: str = Field(..., description="Human-readable, in the request's language.")
+    fields: dict[str, list[str]] = Field(default_factory=dict,
+                                         description="Messages per input field, if any.")
+
+
+class ErrorOut(Schema):
+    error: ErrorDetail
+
+
+# --------------------------------------------------------------------------- complaints: write
+
+
+class ComplaintCreateIn(Input):
+    estate: str = Field(..., max_length=40, description="Estate code.")
+    channel: Channel = Field(Channel.API, description="How the complaint came in.")
+    description: str = Field(..., max_length=5000, description="What happened.")
+    title: str = Field("", max_length=200)
+    category: str | None = Field(None, max_length=40, description="Category code.")
+    urgency: Urgency = Urgency.NORMAL
+    room_id: int | None = None
+    building_id: int | None = None
+    facility_id: int | None = None
+    address: str = Field("", max_length=300)
+    latitude: Decimal | None = Field(None, ge=-90, le=90)
+    longitude: Decimal | None = Field(None, ge=-180, le=180)
+    occurred_at: AwareDatetime | None = Field(None, description="When it happened, with offset.")
+    people_involved: str = Field("", max_length=300)
+    contact_name: str = Field("", max_length=100)
+    contact_phone: str = Field("", max_length=30)
+    contact_email: str = Field("", max_length=254)
+    anonymous: bool = False
+    confidential: bool = False
+
+    @field_validator("latitude", "longitude")
+    @classmethod
+    def _six_decimals(cls, value: Decimal | None) -> Decimal | None:
+        # The columns keep six decimals (about 10 cm); round rather than reject.
+        return None if value is None else value.quantize(COORDINATE, rounding=ROUND_HALF_UP)
+
+    @field_validator("contact_email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        value = value.strip()
+        if value:
+            try:
+                validate_email(value)
+            except DjangoValidationError:
+                raise ValueError(_("Enter a valid email address.")) from None
+        return value
+
+
+class ComplaintCreatedOut(Schema):
+    id: int
+    number: str
+    status: Status
+    created_at: datetime
+    url: str
+
+
+class ActionIn(Input):
+    """Everything any action takes. Each action accepts only the fields it uses."""
+
+    version: int | None = Field(None, description="The version you saw; a stale one is a 409.")
+    note: str | None = Field(None, max_length=5000)
+    reason: str | None = Field(None, max_length=1000)
+    advice: str | None = Field(None, max_length=300, description="refer_out: where to go instead.")
+    department: str | None = Field(None, max_length=40, description="Department code.")
+    handler: int | None = Field(None, description="User id of the handler.")
+    plan: str | None = Field(None, max_length=5000)
+    category: str | None = Field(None, max_length=40, description="Category code.")
+    urgency: Urgency | None = None
+    result: str | None = Field(None, max_length=5000)
+    root_cause: RootCause | None = None
+    satisfaction: int | None = Field(None, ge=1, le=5)
+    solved: bool | None = None
+    comment: str | None = Field(None, max_length=5000)
+    into_number: str | None = Field(None, max_length=24, description="merge: the target number.")
+
+
+class NoteIn(Input):
+    note: str = Field(..., max_length=5000)
+    version: int | None = None
+
+
+# --------------------------------------------------------------------------- complaints: read
+
+
+class Ref(Schema):
+    code: str
+    name: str
+
+
+class Person(Schema):
+    id: int
+    name: str
+
+
+class ComplaintListItem(Schema):
+    id: int
+    number: str
+    status: Status
+    status_label: str
+    title: str
+    summary: str
+    estate: Ref
+    category: Ref | None
+    urgency: Urgency
+    channel: Channel
+    escalated: bool
+    department: Ref | None
+    handler: Person | None
+    created_at: datetime
+    updated_at: datetime
+    resolve_due_at: datetime | None
+    version: int
+    url: str
+
+
+class ComplaintPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[ComplaintListItem]
+
+
+class Complainant(Schema):
+    name: str
+    phone: str
+    email: str
+    masked: bool = Field(..., description="True when the caller's role sees only part of it.")
+
+
+class EventOut(Schema):
+    id: int
+    action: str
+    actor: str
+    from_status: str
+    to_status: str
+    note: str
+    data: dict
+    created_at: datetime
+
+
+class AttachmentOut(Schema):
+    id: int
+    kind: str = Field(..., description="intake, before, after or note.")
+    name: str
+    content_type: str
+    size: int
+    url: str
+    created_at: datetime
+
+
+class SupervisionOut(Schema):
+    by: str
+    level: str
+    reason: str
+    created_at: datetime
+
+
+class ActionOut(Schema):
+    code: str
+    label: str
+    primary: bool
+
+
+class Place(Schema):
+    room_id: int | None
+    building_id: int | None
+    facility_id: int | None
+    label: str
+    address: str
+    latitude: float | None
+    longitude: float | None
+
+
+class ComplaintDetail(ComplaintListItem):
+    description: str
+    place: Place
+    occurred_at: datetime | None
+    people_involved: str
+    complainant: Complainant | None
+    anonymous: bool
+    confidential: bool
+    in_scope: bool | None
+    scope_reason: str
+    referral_advice: str
+    plan: str
+    result: str
+    root_cause: str
+    merged_into: str | None
+    reopen_count: int
+    satisfaction: int | None
+    solved: bool | None
+    satisfaction_comment: str
+    feedback_due_at: datetime | None
+    visit_due_at: datetime | None
+    first_feedback_at: datetime | None
+    assigned_at: datetime | None
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    allowed_actions: list[ActionOut]
+    events: list[EventOut]
+    attachments: list[AttachmentOut]
+    supervisions: list[SupervisionOut]
+
+
+# --------------------------------------------------------------------------- reference data
+
+
+class CategoryOut(Schema):
+    code: str
+    name: str
+    name_en: str
+    description: str
+    department: str = Field(..., description="Code of the default department.")
+
+
+class DepartmentOut(Schema):
+    code: str
+    name: str
+    name_en: str
+
+
+class EstateOut(Schema):
+    code: str
+    name: str
+    address: str
+    phone: str
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    name: str
+    role: str | None = Field(..., description="A staff role, 'resident', or null.")
+    role_label: str
+    all_estates: bool
+    estates: list[str] = Field(..., description="Codes of the estates in reach.")
+    departments: list[str]
