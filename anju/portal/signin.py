@@ -1,0 +1,99 @@
+"""Signing in with a mobile number and a code by SMS; two short screens."""
+
+from __future__ import annotations
+
+import ipaddress
+
+from django.contrib.auth import login, logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from anju.accounts.services import otp_request, otp_verify
+from anju.complaints.access import is_staff_member, role_of
+from anju.complaints.transitions import RESIDENT
+from anju.lib import phones
+from anju.lib.errors import DomainError
+from anju.portal import errors
+from anju.portal.forms import CodeForm, PhoneForm
+
+SESSION_PHONE = "portal_signin_phone"
+SESSION_NEXT = "portal_signin_next"
+
+
+def _safe_next(request: HttpRequest, url: str | None) -> str:
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},
+                                               require_https=request.is_secure()):
+        return url
+    return reverse("portal:home")
+
+
+def _client_ip(request: HttpRequest) -> str | None:
+    try:
+        return str(ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")))
+    except ValueError:
+        return None
+
+
+def _already_in(request: HttpRequest) -> HttpResponse | None:
+    if role_of(request.user) == RESIDENT:
+        return redirect(_safe_next(request, request.GET.get("next")))
+    if is_staff_member(request.user):
+        return redirect("console:home")
+    return None
+
+
+def signin(request: HttpRequest) -> HttpResponse:
+    """Screen one: the phone number. The answer is the same for numbers we do not know."""
+    if (elsewhere := _already_in(request)) is not None:
+        return elsewhere
+    next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
+    if request.method == "POST":
+        form = PhoneForm(request.POST)
+        if form.is_valid():
+            try:
+                otp_request(phone=form.cleaned_data["phone"], ip=_client_ip(request))
+            except DomainError as error:
+                errors.attach(form, error)
+            else:
+                request.session[SESSION_PHONE] = phones.normalise(form.cleaned_data["phone"])
+                request.session[SESSION_NEXT] = next_url
+                return redirect("portal:signin_code")
+    else:
+        form = PhoneForm(initial={"phone": request.session.get(SESSION_PHONE, "")})
+    return render(request, "portal/signin.html", {"form": form, "next": next_url},
+                  status=422 if form.errors else 200)
+
+
+def signin_code(request: HttpRequest) -> HttpResponse:
+    """Screen two: the code from the SMS. Success signs the resident in."""
+    if (elsewhere := _already_in(request)) is not None:
+        return elsewhere
+    phone = request.session.get(SESSION_PHONE)
+    if not phone:
+        return redirect("portal:signin")
+    if request.method == "POST":
+        form = CodeForm(request.POST)
+        if form.is_valid():
+            try:
+                resident = otp_verify(phone=phone, code=form.cleaned_data["code"])
+            except DomainError as error:
+                errors.attach(form, error)
+            else:
+                next_url = _safe_next(request, request.session.pop(SESSION_NEXT, None))
+                request.session.pop(SESSION_PHONE, None)
+                login(request, resident.user, backend="django.contrib.auth.backends.ModelBackend")
+                return redirect(next_url)
+    else:
+        form = CodeForm()
+    context = {"form": form, "masked_phone": phones.mask(phone), "phone": phone,
+               "next": request.session.get(SESSION_NEXT, "")}
+    return render(request, "portal/signin_code.html", context, status=422 if form.errors else 200)
+
+
+@require_POST
+def signout(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("portal:signin")
