@@ -108,7 +108,8 @@ DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{DATA_DIR / 'an
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL lets readers work while a writer commits; IMMEDIATE takes the write lock
     # at BEGIN so two writers queue on busy_timeout instead of failing mid-transaction.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # A local file cannot drop the connection: keep it for the life of the process.
+    DATABASES["default"]["CONN_MAX_AGE"] = None
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
