@@ -219,8 +219,8 @@ def _transition(*, actor: Any, complaint_id: int, action: str, version: int | No
     content_types = check_uploads(files)
     with transaction.atomic():
         try:
-            complaint = (access.visible_complaints(actor).select_for_update(of=("self",))
-                         .get(pk=complaint_id))
+            complaint = (access.visible_complaints(actor).select_related("resident")
+                         .select_for_update(of=("self",)).get(pk=complaint_id))
         except (Complaint.DoesNotExist, ValueError, TypeError):
             raise NotFound() from None
         if version is not None and complaint.version != version:
