@@ -1,7 +1,13 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from anju.console.views import auth, complaint, inbox, intake
 
 app_name = "console"
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="base.html"), name="home"),
+    path("", inbox.inbox, name="home"),
+    path("login/", auth.LoginView.as_view(), name="login"),
+    path("logout/", auth.LogoutView.as_view(), name="logout"),
+    path("new/", intake.intake, name="intake"),
+    path("c/<str:number>/", complaint.complaint_detail, name="complaint"),
+    path("c/<str:number>/act/<slug:action>/", complaint.act, name="act"),
 ]

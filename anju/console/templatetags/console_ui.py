@@ -1,0 +1,53 @@
+"""Small display helpers for the console's templates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils import timezone
+
+from anju.complaints.access import role_of
+from anju.complaints.models import FINAL_STATUSES, Complaint, Status
+from anju.console import guards, presenters
+from anju.console.fields import localised_name
+
+register = template.Library()
+
+
+@register.filter
+def local_name(obj: Any) -> str:
+    return localised_name(obj)
+
+
+@register.filter
+def place(complaint: Complaint) -> str:
+    return presenters.place_within_estate(complaint)
+
+
+@register.filter
+def overdue(complaint: Complaint) -> bool:
+    due = complaint.resolve_due_at
+    return (due is not None and complaint.status not in FINAL_STATUSES
+            and complaint.status != Status.RESOLVED and due < timezone.now())
+
+
+@register.filter
+def role_label(user: Any) -> str:
+    staff = getattr(user, "staff", None)
+    return staff.get_role_display() if staff is not None else ""
+
+
+@register.filter
+def may_take_intake(user: Any) -> bool:
+    return guards.may_take_intake(user)
+
+
+@register.filter
+def may_open_admin(user: Any) -> bool:
+    return role_of(user) in guards.ADMIN_LINK_ROLES
+
+
+@register.inclusion_tag("console/_field.html")
+def field(bound_field: Any, css: str = "") -> dict[str, Any]:
+    return {"field": bound_field, "css": css}

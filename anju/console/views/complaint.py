@@ -1,0 +1,157 @@
+"""One complaint: every recorded fact, its trail, and a form for each allowed action.
+
+``act`` is the one view that changes a complaint from the console. It looks the form up
+in ``ACTION_FORMS`` and the service in ``services.SERVICES``; the access policy and the
+transition table decide, the view only translates between HTTP and those two.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from anju.complaints import access, services
+from anju.complaints.models import Attachment, Complaint
+from anju.complaints.transitions import TABLE
+from anju.console import errors, presenters
+from anju.console.action_forms import ACTION_FORMS, FOLDED_ACTIONS, ActionForm
+from anju.console.guards import staff_required
+from anju.lib.errors import Conflict, DomainError, NotFound
+
+
+def _fresh(user: Any, number: str) -> Complaint | None:
+    """The complaint through the access policy; None when it is not visible (or absent)."""
+    try:
+        return access.get_visible(user, number=number)
+    except NotFound:
+        return None
+
+
+def not_found(request: HttpRequest) -> HttpResponse:
+    return render(request, "console/not_found.html", status=404)
+
+
+def offered_forms(user: Any, complaint: Complaint, bound: ActionForm | None = None
+                  ) -> list[tuple[Any, ActionForm, bool]]:
+    """(label, form, is_primary) for each action the user may take, primary ones first."""
+    offered: dict[str, tuple[Any, ActionForm, bool]] = {}
+    for transition in access.allowed_actions(user, complaint):
+        code = FOLDED_ACTIONS.get(transition.action, transition.action)
+        if code in offered or code not in ACTION_FORMS:
+            continue
+        form = bound if bound is not None and bound.action == code else ACTION_FORMS[code](
+            complaint=complaint, user=user)
+        label = _("Record return visit") if code == "rate" else transition.label
+        offered[code] = (label, form, transition.primary)
+    if bound is not None and bound.action not in offered:
+        # Keep what they typed on screen even though the action is no longer offered.
+        offered[bound.action] = (TABLE[bound.action].label, bound, True)
+    return sorted(offered.values(), key=lambda item: not item[2])
+
+
+def _render(request: HttpRequest, complaint: Complaint, *, bound: ActionForm | None = None,
+            status: int = 200) -> HttpResponse:
+    user = request.user
+    attachments = list(complaint.attachments.all())
+    complainant = presenters.complainant_for(user, complaint)
+    context = {
+        "c": complaint,
+        "complainant": complainant,
+        "recorded_by": presenters.recorded_by(complaint),
+        "place": presenters.place_within_estate(complaint),
+        "timeline": presenters.timeline(complaint, hide_complainant=complainant.hidden),
+        "deadlines": presenters.deadlines(complaint),
+        "supervisions": complaint.supervisions.select_related("by"),
+        "attachment_groups": _group_attachments(attachments),
+        "merged": access.visible_complaints(user).filter(merged_into=complaint).only("number"),
+        "merged_into_visible": complaint.merged_into_id is not None and access.visible_complaints(
+            user).filter(pk=complaint.merged_into_id).exists(),
+        "actions": offered_forms(user, complaint, bound),
+        "open_action": bound.action if bound is not None else None,
+        "just_recorded": request.GET.get("new") == "1",
+        "now": timezone.now(),
+    }
+    return render(request, "console/complaint.html", context, status=status)
+
+
+def _group_attachments(attachments: list[Attachment]) -> list[tuple[Any, list[Attachment]]]:
+    groups = []
+    for kind, label in Attachment.Kind.choices:
+        items = [a for a in attachments if a.kind == kind]
+        if items:
+            groups.append((label, items))
+    return groups
+
+
+@staff_required
+def complaint_detail(request: HttpRequest, number: str) -> HttpResponse:
+    complaint = _fresh(request.user, number)
+    if complaint is None:
+        return not_found(request)
+    return _render(request, complaint)
+
+
+@require_POST
+@staff_required
+def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
+    form_class = ACTION_FORMS.get(action)
+    if form_class is None:
+        raise Http404()
+    user = request.user
+    complaint = _fresh(user, number)
+    if complaint is None:
+        return not_found(request)
+    form = form_class(request.POST, request.FILES, complaint=complaint, user=user)
+    if _posted_version(request) not in (None, complaint.version):
+        return _conflict(request, complaint, form)
+    try:
+        access.check_action(user, complaint, form.check_action)
+    except DomainError as err:
+        messages.error(request, errors.message_for(err))
+        return redirect(_detail_url(complaint))
+    if not form.is_valid():
+        return _render(request, complaint, bound=form, status=400)
+    service = services.SERVICES[form.service_action()]
+    try:
+        result = service(actor=user, complaint_id=complaint.pk, version=form.cleaned_data["version"],
+                **form.service_kwargs())
+    except DomainError as err:
+        latest = _fresh(user, number)
+        if latest is None:  # e.g. it became confidential meanwhile
+            return not_found(request)
+        if errors.is_conflict(err):
+            return _conflict(request, latest, form)
+        errors.add_to_form(form, err)
+        return _render(request, latest, bound=form, status=errors.status_for(err))
+    messages.success(request, form.success_message(result))
+    return redirect(_detail_url(complaint))
+
+
+def _posted_version(request: HttpRequest) -> int | None:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return None
+
+
+def _conflict(request: HttpRequest, complaint: Complaint, form: ActionForm) -> HttpResponse:
+    """Show the latest state with what the person typed, ready to send again."""
+    data = request.POST.copy()
+    data["version"] = str(complaint.version)
+    fresh = type(form)(data, request.FILES, complaint=complaint, user=request.user)
+    fresh.is_valid()
+    fresh.add_error(None, errors.message_for(Conflict()))
+    fresh.add_error(None, _("The page now shows the latest state and keeps what you typed; "
+                            "check it and send again."))
+    return _render(request, complaint, bound=fresh, status=Conflict.http_status)
+
+
+def _detail_url(complaint: Complaint) -> str:
+    return reverse("console:complaint", args=[complaint.number])
