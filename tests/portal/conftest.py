@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from anju.complaints import services
@@ -10,8 +11,10 @@ from anju.complaints import services
 
 @pytest.fixture
 def client():
-    """A browser that asks for English, so assertions do not depend on the Chinese catalogue."""
-    return Client(headers={"accept-language": "en"})
+    """A browser whose person chose English, so assertions do not depend on the catalogue."""
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
 
 
 @pytest.fixture
