@@ -16,8 +16,8 @@ def test_every_message_has_a_chinese_translation():
 def test_the_compiled_catalogue_matches_the_source():
     po = polib.pofile(str(CATALOGUE / "django.po"))
     mo = polib.mofile(str(CATALOGUE / "django.mo"))
-    compiled = {entry.msgid: entry.msgstr for entry in mo}
+    compiled = {(entry.msgctxt, entry.msgid): entry.msgstr for entry in mo}
     for entry in po.translated_entries():
         if entry.msgid_plural:
             continue
-        assert compiled.get(entry.msgid) == entry.msgstr, entry.msgid
+        assert compiled.get((entry.msgctxt, entry.msgid)) == entry.msgstr, entry.msgid
