@@ -20,7 +20,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from anju.complaints import transitions
-from anju.complaints.models import Complaint
+from anju.complaints.models import Complaint, Status
 from anju.complaints.transitions import RESIDENT, Transition
 from anju.lib.errors import IllegalTransition, NotAllowed, NotFound
 from anju.staff.models import Role
@@ -106,5 +106,6 @@ def check_action(user: Any, complaint: Complaint, action: str) -> Transition:
     if not _may(user, complaint, transition):
         raise NotAllowed()
     if complaint.status not in transition.sources:
-        raise IllegalTransition(status=complaint.get_status_display())
+        # The lazy label renders in the language of whoever reads the error.
+        raise IllegalTransition(status=Status(complaint.status).label)
     return transition
