@@ -17,6 +17,7 @@ from django.db import connection
 from anju.accounts.models import User
 from anju.complaints.models import Category, Channel
 from anju.complaints.services import complaint_create
+from anju.complaints.taxonomy import seed as seed_taxonomy
 from anju.estates.models import Building, Company, Estate, Facility, Residency, Resident, Room, Unit
 from anju.staff.models import Department, Role, StaffProfile
 
@@ -54,7 +55,7 @@ def make_resident(name, phone, rooms):
 
 
 @pytest.fixture
-def world(db):
+def world(taxonomy):
     """The places: estates A and B with a building, unit, rooms and a lift each."""
     company = Company.objects.create(name="安居物业")
     places = {}
@@ -69,12 +70,18 @@ def world(db):
 
 
 @pytest.fixture
-def departments(db):
+def taxonomy(db):
+    """The seeded taxonomy; re-seeded because transactional tests flush migration data."""
+    seed_taxonomy(Department, Category)
+
+
+@pytest.fixture
+def departments(taxonomy):
     return {d.code: d for d in Department.objects.all()}
 
 
 @pytest.fixture
-def categories(db):
+def categories(taxonomy):
     return {c.code: c for c in Category.objects.all()}
 
 

@@ -41,3 +41,18 @@ CATEGORIES = [
     ("out_of_scope", "非物业服务范畴", "Outside property services", "customer_service",
      "开发商保修与交房纠纷、学区与政策、快递公司、小区外市政道路、商户纠纷"),
 ]
+
+
+def seed(department_model, category_model) -> None:
+    """Create the default departments and categories that do not exist yet.
+
+    Takes the models as arguments so the data migration can pass its historical ones.
+    """
+    departments = {}
+    for code, name, name_en in DEPARTMENTS:
+        departments[code], _ = department_model.objects.get_or_create(
+            code=code, defaults={"name": name, "name_en": name_en})
+    for order, (code, name, name_en, department, description) in enumerate(CATEGORIES):
+        category_model.objects.get_or_create(code=code, defaults={
+            "name": name, "name_en": name_en, "department": departments[department],
+            "description": description, "sort_order": order})
