@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 
 from anju.complaints import access, services
 from anju.complaints.models import Channel, Complaint, Status
@@ -57,6 +58,9 @@ def home(request: HttpRequest) -> HttpResponse:
                                                 "title": _("My complaints")})
 
 
+# no-store: Back from the confirmation must not restore a filled form with a fresh
+# idempotency key, which would file the same complaint twice.
+@never_cache
 @resident_required
 def complaint_new(request: HttpRequest) -> HttpResponse:
     """The one form of a new complaint; success leads to the confirmation screen."""

@@ -166,3 +166,8 @@ def test_a_supervisor_records_a_complaint_they_cannot_open_yet(as_user, supervis
     assert response.status_code == 200
     assert complaint.number in page_text(response)
     assert complaint.created_by == supervisor
+
+
+def test_the_intake_form_is_never_cached_so_back_cannot_resubmit_it(as_user, agent):
+    response = as_user(agent).get("/console/new/")
+    assert "no-store" in response["Cache-Control"]

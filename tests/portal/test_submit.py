@@ -132,3 +132,8 @@ def test_a_resident_without_a_home_is_told_to_call_the_desk(resident_client, res
     assert "No home is linked" in response.content.decode()
     response = resident_client.post(reverse("portal:new"), {"description": "x"})
     assert not Complaint.objects.exists()
+
+
+def test_the_new_complaint_form_is_never_cached_so_back_cannot_resubmit_it(resident_client):
+    response = resident_client.get(reverse("portal:new"))
+    assert "no-store" in response["Cache-Control"]

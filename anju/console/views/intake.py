@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
 from anju.complaints import services
 from anju.complaints.access import visible_complaints
@@ -19,6 +20,9 @@ from anju.lib import phones
 from anju.lib.errors import DomainError
 
 
+# no-store: Back from the confirmation must not restore a filled form with a fresh
+# idempotency key, which would file the same complaint twice.
+@never_cache
 @staff_required
 def intake(request: HttpRequest) -> HttpResponse:
     user = request.user
