@@ -88,6 +88,10 @@ def _check_intake_actor(actor: Any, estate: Estate, resident: Resident | None,
             raise NotAllowed()
         if room is not None and not own.rooms.filter(pk=room.pk).exists():
             raise InvalidInput(_("Please choose one of your own rooms."), errors={"room": ["own"]})
+        if room is None and not own.rooms.filter(unit__building__estate=estate).exists():
+            # Residents complain about the estates they live in; the room check covers it
+            # when a room is given.
+            raise NotAllowed(_("This estate is outside your reach."))
         return own
     if role is None:
         raise NotAllowed()

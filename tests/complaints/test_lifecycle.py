@@ -110,3 +110,8 @@ def test_numbers_are_sequential_within_a_day(new_complaint):
     first, second = new_complaint(), new_complaint()
     assert int(second.number[-4:]) == int(first.number[-4:]) + 1
     assert first.number[:10] == second.number[:10]
+
+
+def test_a_resident_cannot_file_about_an_estate_they_do_not_live_in(new_complaint, estate_b):
+    with pytest.raises(NotAllowed):
+        new_complaint(estate=estate_b, room=None)
