@@ -157,6 +157,8 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 # Uploads: photos and documents attached to complaints.
 ANJU_UPLOAD_MAX_BYTES = env_int("ANJU_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 ANJU_UPLOAD_MAX_FILES = env_int("ANJU_UPLOAD_MAX_FILES", 9, minimum=1)
+# How long a process may reuse an estate or category row it looked up (anju/lib/refcache.py).
+ANJU_REFERENCE_CACHE_SECONDS = env_int("ANJU_REFERENCE_CACHE_SECONDS", 30, minimum=0)
 DATA_UPLOAD_MAX_MEMORY_SIZE = ANJU_UPLOAD_MAX_BYTES * 2
 
 # Background work: django-tasks with the database backend; `anju worker` runs it.

@@ -172,6 +172,16 @@ def _media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_reference_caches():
+    """Rows cached by one test (whose transaction is rolled back) must not reach the next."""
+    from anju.lib.refcache import clear_all
+
+    clear_all()
+    yield
+    clear_all()
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the default language: a request's language must not leak."""
     from django.conf import settings

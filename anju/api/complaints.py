@@ -32,8 +32,10 @@ from anju.api.schemas import (
 from anju.complaints import access, selectors, services
 from anju.complaints.models import Category, Channel, Complaint, Urgency
 from anju.complaints.models import Status as ComplaintStatus
+from anju.complaints.reference import categories
 from anju.complaints.transitions import RESIDENT
 from anju.estates.models import Building, Estate, Facility, Room
+from anju.estates.reference import active_estates
 from anju.lib.errors import InvalidInput, NotFound
 
 router = Router(tags=["complaints"])
@@ -77,12 +79,14 @@ def create_complaint(request: HttpRequest, response: HttpResponse, payload: Comp
 
 def _estate(user: Any, code: str) -> Estate:
     # Residents file about the estates they live in; staff reach is the service's check.
-    qs = estates_in_reach(user) if access.role_of(user) == RESIDENT else Estate.objects
-    try:
-        return qs.get(code=code, is_active=True)
-    except Estate.DoesNotExist:
+    if access.role_of(user) == RESIDENT:
+        estate = estates_in_reach(user).filter(code=code).first()
+    else:
+        estate = active_estates.get(code)
+    if estate is None:
         raise InvalidInput(_("Unknown estate “%(value)s”."), errors={"estate": [code]},
-                           value=code) from None
+                           value=code)
+    return estate
 
 
 def _channel(user: Any, payload: ComplaintCreateIn) -> str:
@@ -97,11 +101,11 @@ def _channel(user: Any, payload: ComplaintCreateIn) -> str:
 def _category(code: str | None) -> Category | None:
     if code is None:
         return None
-    try:
-        return Category.objects.get(code=code)
-    except Category.DoesNotExist:
+    category = categories.get(code)
+    if category is None:
         raise InvalidInput(_("Unknown category “%(value)s”."), errors={"category": [code]},
-                           value=code) from None
+                           value=code)
+    return category
 
 
 def _by_id(qs: Any, pk: int | None, field: str) -> Any:

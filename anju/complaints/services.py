@@ -35,6 +35,7 @@ from anju.complaints.models import (
     Supervision,
     Urgency,
 )
+from anju.complaints.reference import categories
 from anju.complaints.transitions import RESIDENT, target_status
 from anju.complaints.uploads import check_uploads
 from anju.estates.models import Building, Estate, Facility, Resident, Room
@@ -96,7 +97,7 @@ def _check_intake_actor(actor: Any, estate: Estate, resident: Resident | None,
     if role is None:
         raise NotAllowed()
     staff = actor.staff
-    if not staff.all_estates and not staff.estates.filter(pk=estate.pk).exists():
+    if not staff.reaches(estate.pk):
         raise NotAllowed(_("This estate is outside your reach."))
     return resident
 
@@ -251,11 +252,11 @@ def _transition(*, actor: Any, complaint_id: int, action: str, version: int | No
 def _category(code_or_obj: Category | str | None) -> Category | None:
     if code_or_obj is None or isinstance(code_or_obj, Category):
         return code_or_obj
-    try:
-        return Category.objects.get(code=code_or_obj, is_active=True)
-    except Category.DoesNotExist:
+    category = categories.get(code_or_obj)
+    if category is None or not category.is_active:
         raise InvalidInput(_("Unknown category “%(value)s”."), errors={"category": [code_or_obj]},
-                           value=code_or_obj) from None
+                           value=code_or_obj)
+    return category
 
 
 def _classify(complaint: Complaint, category: Category | str | None, urgency: str | None) -> list[str]:
@@ -315,7 +316,7 @@ def _check_handler(complaint: Complaint, department: Department, handler: Any) -
         raise InvalidInput(_("%(name)s does not work in %(department)s."),
                            errors={"handler": ["department"]}, name=str(handler),
                            department=str(department))
-    if not staff.all_estates and not staff.estates.filter(pk=complaint.estate_id).exists():
+    if not staff.reaches(complaint.estate_id):
         raise InvalidInput(_("%(name)s does not work at this estate."),
                            errors={"handler": ["estate"]}, name=str(handler))
 

