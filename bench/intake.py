@@ -15,6 +15,7 @@ bench/README.md for what the figures mean.
 from __future__ import annotations
 
 import argparse
+import base64
 import http.client
 import json
 import os
@@ -167,6 +168,11 @@ def app_env(db_url: str, workdir: Path, overrides: dict[str, object] | None = No
         "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECURE_SSL_REDIRECT": "false",
         "DATABASE_URL": db_url, "ANJU_DATA_DIR": str(workdir), "ANJU_MEDIA_DIR": str(workdir / "media"),
         "LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "anju.settings",
+        # Production refuses to start without the personal-data keys (anju/privacy/keys.py).
+        "ANJU_DATA_KEYS": f"bench:{base64.b64encode(secrets.token_bytes(32)).decode()}",
+        "ANJU_INDEX_KEY": f"index:{base64.b64encode(secrets.token_bytes(32)).decode()}",
+        # One integration key sends every create: lift its rate limit out of the way.
+        "ANJU_RATE_API_TOKEN": "100000000/minute",
         "PYTHONPATH": str(REPO),
     })
     if overrides:
