@@ -1,0 +1,193 @@
+"""THE MATRIX TABLE: every URL of the project and every API operation, and how to probe it.
+
+test_coverage.py fails when the project has a URL pattern or an API operation that is not
+listed here. To add one, add a row below, keyed exactly as the failure message shows it:
+
+* ``ROUTES``         — URL patterns as Django's resolver spells them (``console/c/<str:number>/``);
+* ``API_OPERATIONS`` — operationIds of /api/v1/openapi.json;
+* ``ADMIN_SITE`` / ``ADMIN_MODELS`` (tests/access_matrix/admin_table.py) — the admin.
+
+Pick the row type that says who may use the endpoint; the tests then probe it as every
+actor (policy.ACTORS) on every kind of complaint (policy.KINDS) and a missing one:
+
+* ``Read(interface, path)``   — GET a page or document of one complaint; the access policy
+  (policy.SEES_*) decides: ``ok`` when the actor sees it, else ``hidden`` (404, the same
+  answer as for a number that does not exist);
+* ``Act(interface, path, action)`` — POST a change; visible and ``policy.may_act`` → ``done``
+  (one new event), visible but not allowed → ``refused``, else ``hidden``; refused or hidden
+  writes must leave the database as it was. A new action of the transition table needs a
+  console and an API row (test_coverage checks) and a body in payloads.py;
+* ``File(path)``              — an attachment download, decided like ``Read``;
+* ``List(interface, path)``   — a list or search of complaints: exactly the visible ones;
+* ``Intake(interface, path)`` — recording a new complaint (policy.RECORDS_IN);
+* ``Reference(path)``         — API reference data any signed-in caller may read;
+* ``OwnAccount(path)``        — a staff member's own account (password, second factor): any
+  signed-in staff member, about themselves only; never shows a complaint;
+* ``Public(path)``            — open to everyone; must never show a complaint.
+
+A page that fits none of these (an export, a reveal of masked data…) gets its own row type
+and test in this folder, in the same shape: an explicit table of who may, checked for
+every actor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from anju.complaints.models import Status
+from anju.complaints.transitions import TABLE
+from tests.access_matrix.interfaces import API, CONSOLE, FILES, PORTAL
+
+Row = object  # any of the row types below
+
+# Reads are tried before dispatch (no department yet), after (in engineering) and once closed.
+READ_STATUSES = (Status.RECEIVED, Status.ASSIGNED, Status.CLOSED)
+
+
+@dataclass(frozen=True)
+class Read:
+    interface: str
+    path: str  # "{number}" is replaced by the complaint's number
+    statuses: tuple[str, ...] = READ_STATUSES
+
+    def __str__(self) -> str:
+        return f"GET {self.path}"
+
+
+@dataclass(frozen=True)
+class Act:
+    interface: str
+    path: str  # "{number}", and for the console "{form}" (payloads.console_form)
+    action: str  # the transition whose roles decide, and whose event a success appends
+    write: str = "act"  # "act", "note" (API notes) or "upload" (API attachments)
+
+    def __str__(self) -> str:
+        return f"POST {self.path.replace('{form}', self.action)} [{self.action}]"
+
+
+@dataclass(frozen=True)
+class File:
+    path: str = "/files/{id}/"
+    interface: str = FILES
+    statuses: tuple[str, ...] = READ_STATUSES
+
+    def __str__(self) -> str:
+        return f"GET {self.path}"
+
+
+@dataclass(frozen=True)
+class List:
+    interface: str
+    path: str
+
+    def __str__(self) -> str:
+        return f"GET {self.path}"
+
+
+@dataclass(frozen=True)
+class Intake:
+    interface: str
+    path: str
+
+    def __str__(self) -> str:
+        return f"POST {self.path}"
+
+
+@dataclass(frozen=True)
+class Reference:
+    path: str
+    interface: str = API
+
+    def __str__(self) -> str:
+        return f"GET {self.path}"
+
+
+@dataclass(frozen=True)
+class OwnAccount:
+    path: str
+    interface: str = CONSOLE
+
+    def __str__(self) -> str:
+        return f"GET {self.path}"
+
+
+@dataclass(frozen=True)
+class Public:
+    path: str
+    method: str = "get"
+    statuses: frozenset[int] = field(default_factory=lambda: frozenset({200, 302}))
+
+    def __str__(self) -> str:
+        return f"{self.method.upper()} {self.path}"
+
+
+def _console_acts() -> tuple[Act, ...]:
+    return tuple(Act(CONSOLE, "/console/c/{number}/act/{form}/", a) for a in TABLE)
+
+
+def _api_acts() -> tuple[Act, ...]:
+    return tuple(Act(API, "/api/v1/complaints/{number}/actions/" + a, a) for a in TABLE)
+
+
+ROUTES: dict[str, tuple[Row, ...]] = {
+    "": (Public("/", statuses=frozenset({302})),),
+    "i18n/setlang/": (Public("/i18n/setlang/", method="post", statuses=frozenset({302})),),
+    # The staff console
+    "console/": (List(CONSOLE, "/console/"),),
+    "console/login/": (Public("/console/login/"),),
+    "console/login/code/": (Public("/console/login/code/"),),  # the second step of signing in
+    "console/two-factor/": (OwnAccount("/console/two-factor/"),),
+    "console/password/": (OwnAccount("/console/password/"),),
+    "console/logout/": (Public("/console/logout/", method="post", statuses=frozenset({302})),),
+    "console/new/": (Intake(CONSOLE, "/console/new/"),),
+    "console/c/<str:number>/": (Read(CONSOLE, "/console/c/{number}/"),),
+    "console/c/<str:number>/act/<slug:action>/": _console_acts(),
+    # The resident portal
+    "portal/": (List(PORTAL, "/portal/"),),
+    "portal/signin/": (Public("/portal/signin/"),),
+    "portal/signin/code/": (Public("/portal/signin/code/"),),
+    "portal/signout/": (Public("/portal/signout/", method="post", statuses=frozenset({302})),),
+    "portal/new/": (Intake(PORTAL, "/portal/new/"),),
+    "portal/c/<str:number>/": (Read(PORTAL, "/portal/c/{number}/"),),
+    "portal/c/<str:number>/submitted/": (Read(PORTAL, "/portal/c/{number}/submitted/"),),
+    "portal/c/<str:number>/rate/": (
+        Read(PORTAL, "/portal/c/{number}/rate/", statuses=(Status.RESOLVED,)),
+        Act(PORTAL, "/portal/c/{number}/rate/", "rate"),
+        Act(PORTAL, "/portal/c/{number}/rate/", "rate_reopen")),
+    "portal/c/<str:number>/more/": (
+        Read(PORTAL, "/portal/c/{number}/more/", statuses=(Status.ASSIGNED,)),
+        Act(PORTAL, "/portal/c/{number}/more/", "note")),
+    "portal/c/<str:number>/withdraw/": (
+        Read(PORTAL, "/portal/c/{number}/withdraw/", statuses=(Status.ASSIGNED,)),
+        Act(PORTAL, "/portal/c/{number}/withdraw/", "withdraw")),
+    # Attachments
+    "files/<int:attachment_id>/": (File(),),
+    # The API's own pages (its operations are API_OPERATIONS)
+    "api/v1/openapi.json": (Public("/api/v1/openapi.json", statuses=frozenset({200})),),
+    "api/v1/docs": (Public("/api/v1/docs", statuses=frozenset({200})),),
+    "api/v1/": (Public("/api/v1/", statuses=frozenset({404})),),
+    "api/v1/^": (Public("/api/v1/no-such-thing", statuses=frozenset({404})),),
+}
+
+API_OPERATIONS: dict[str, tuple[Row, ...]] = {
+    "complaints_create": (Intake(API, "/api/v1/complaints"),),
+    "complaints_list": (List(API, "/api/v1/complaints"),),
+    "complaints_get": (Read(API, "/api/v1/complaints/{number}"),),
+    "complaints_act": _api_acts(),
+    "complaints_add_note": (Act(API, "/api/v1/complaints/{number}/notes", "note", write="note"),),
+    "complaints_upload": (Act(API, "/api/v1/complaints/{number}/attachments", "note",
+                              write="upload"),),
+    "categories_list": (Reference("/api/v1/categories"),),
+    "departments_list": (Reference("/api/v1/departments"),),
+    "estates_list": (Reference("/api/v1/estates"),),
+    "me_get": (Reference("/api/v1/me"),),
+}
+
+
+def rows(kind: type) -> list[Row]:
+    """Every row of one type, from both tables, in table order."""
+    found = []
+    for table in (ROUTES, API_OPERATIONS):
+        for entries in table.values():
+            found.extend(row for row in entries if isinstance(row, kind))
+    return found
