@@ -6,6 +6,11 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anju.settings")
+    if sys.argv[1:3] == ["keys", "generate"]:
+        # Before Django starts: without keys, production refuses to start (anju/privacy).
+        from anju.privacy.keys import generate_command
+
+        sys.exit(generate_command(sys.argv[3:]))
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

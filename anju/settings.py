@@ -59,7 +59,10 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "anju.privacy",
     "anju.accounts",
+    "anju.security",
+    "anju.audit",
     "anju.estates",
     "anju.staff",
     "anju.complaints",
@@ -69,16 +72,21 @@ INSTALLED_APPS = [
     "anju.console",
     "anju.api",
     "anju.demo",
+    "anju.retention",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "anju.security.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "anju.lib.language.LanguageMiddleware",
+    "anju.security.api_limits.ApiRateLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "anju.security.two_factor_gate.TwoFactorRequiredMiddleware",
+    "anju.audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -86,6 +94,12 @@ MIDDLEWARE = [
 ROOT_URLCONF = "anju.urls"
 WSGI_APPLICATION = "anju.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
+# Password sign-in goes through the lock-out check (anju/accounts/backends.py); the plain
+# ModelBackend stays listed for sessions it signed in (the portal's code sign-in).
+AUTHENTICATION_BACKENDS = [
+    "anju.accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "console:login"
 
 TEMPLATES = [
@@ -109,6 +123,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL lets readers work while a writer commits; IMMEDIATE takes the write lock
     # at BEGIN so two writers queue on busy_timeout instead of failing mid-transaction.
     # A local file cannot drop the connection: keep it for the life of the process.
+    # Writers queue on a file lock rather than SQLite's sleeping busy handler (anju/lib/sqlite).
+    DATABASES["default"]["ENGINE"] = "anju.lib.sqlite"
     DATABASES["default"]["CONN_MAX_AGE"] = None
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
     DATABASES["default"]["OPTIONS"] = {
@@ -119,10 +135,13 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+     "OPTIONS": {"user_attributes": ["username", "name", "first_name", "last_name", "email"]}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "anju.accounts.passwords.LettersAndDigitsValidator"},
 ]
 
 LANGUAGE_CODE = "zh-hans"
@@ -157,6 +176,18 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 # Uploads: photos and documents attached to complaints.
 ANJU_UPLOAD_MAX_BYTES = env_int("ANJU_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 ANJU_UPLOAD_MAX_FILES = env_int("ANJU_UPLOAD_MAX_FILES", 9, minimum=1)
+# Limits per kind of file (anju/complaints/uploads.py); none exceeds ANJU_UPLOAD_MAX_BYTES,
+# the ceiling checked before a file is read. Photos are re-encoded without their metadata,
+# turned upright and scaled down to ANJU_IMAGE_MAX_EDGE; larger than ANJU_IMAGE_MAX_PIXELS
+# they are refused before decoding (decompression bombs).
+ANJU_UPLOAD_LIMITS = {
+    kind: min(env_int(f"ANJU_UPLOAD_MAX_{kind.upper()}_BYTES", default, minimum=1024),
+              ANJU_UPLOAD_MAX_BYTES)
+    for kind, default in (("image", 10 * 1024 * 1024), ("document", 5 * 1024 * 1024),
+                          ("video", 10 * 1024 * 1024), ("audio", 5 * 1024 * 1024))
+}
+ANJU_IMAGE_MAX_EDGE = env_int("ANJU_IMAGE_MAX_EDGE", 4096, minimum=256)
+ANJU_IMAGE_MAX_PIXELS = env_int("ANJU_IMAGE_MAX_PIXELS", 50_000_000, minimum=1_000_000)
 # How long a process may reuse an estate or category row it looked up (anju/lib/refcache.py).
 ANJU_REFERENCE_CACHE_SECONDS = env_int("ANJU_REFERENCE_CACHE_SECONDS", 30, minimum=0)
 DATA_UPLOAD_MAX_MEMORY_SIZE = ANJU_UPLOAD_MAX_BYTES * 2
@@ -171,10 +202,67 @@ TASKS = {
 # Outgoing messages: the SMS backend used for notifications and sign-in codes.
 ANJU_SMS_BACKEND = env_str("ANJU_SMS_BACKEND", "anju.notify.channels.console.ConsoleSMS")
 ANJU_OTP_TTL_SECONDS = env_int("ANJU_OTP_TTL_SECONDS", 300, minimum=30)
+
+# Retention (anju/retention, docs/security.md): complainants of complaints finished more
+# than ANJU_RETENTION_YEARS ago are anonymised; sign-in codes and finished outbox messages
+# are deleted after the given number of days. Applied daily by the worker.
+ANJU_RETENTION_YEARS = env_int("ANJU_RETENTION_YEARS", 3, minimum=1)
+ANJU_RETENTION_CODE_DAYS = env_int("ANJU_RETENTION_CODE_DAYS", 30, minimum=1)
+ANJU_RETENTION_MESSAGE_DAYS = env_int("ANJU_RETENTION_MESSAGE_DAYS", 180, minimum=1)
 ANJU_SITE_URL = env_str("ANJU_SITE_URL", "http://127.0.0.1:8000")
 
+# Personal data at rest (anju/privacy, docs/security.md): AES-GCM data keys, the first
+# one current, and the key of the blind indexes. Checked at start-up; in development a
+# key file is created under ANJU_DATA_DIR when none is configured.
+ANJU_DATA_KEYS = env_str("ANJU_DATA_KEYS", "")
+ANJU_DATA_KEY_FILE = env_str("ANJU_DATA_KEY_FILE", "")
+ANJU_INDEX_KEY = env_str("ANJU_INDEX_KEY", "")
+
+# Signing in (docs/security.md, "Signing in"). Lock-out after failed sign-ins, counted in
+# the database (anju/accounts/lockout.py); per user name and, with a higher limit, per address.
+ANJU_LOCKOUT_FAILURES = env_int("ANJU_LOCKOUT_FAILURES", 5, minimum=1)
+ANJU_LOCKOUT_IP_FAILURES = env_int("ANJU_LOCKOUT_IP_FAILURES", 20, minimum=1)
+ANJU_LOCKOUT_WINDOW_SECONDS = env_int("ANJU_LOCKOUT_WINDOW_SECONDS", 15 * 60, minimum=1)
+ANJU_LOCKOUT_SECONDS = env_int("ANJU_LOCKOUT_SECONDS", 15 * 60, minimum=1)
+# Which X-Forwarded-For entries to believe (anju/security/client_ip.py): a number of proxies
+# or a list of their addresses/networks. Production runs behind one TLS-terminating proxy.
+ANJU_TRUSTED_PROXIES = env_str("ANJU_TRUSTED_PROXIES", "1" if PRODUCTION else "0")
+# Rate limits (anju/security/ratelimit.py) as <requests>/<second|minute|hour|day>.
+ANJU_RATES = {
+    "api_token": env_str("ANJU_RATE_API_TOKEN", "1200/minute"),
+    "api_address": env_str("ANJU_RATE_API_ADDRESS", "300/minute"),
+    "portal_submit_resident": env_str("ANJU_RATE_PORTAL_SUBMIT_RESIDENT", "20/hour"),
+    "portal_submit_address": env_str("ANJU_RATE_PORTAL_SUBMIT_ADDRESS", "100/hour"),
+}
+# Sign-in codes by SMS (anju/accounts/services.py), counted in the database.
+ANJU_OTP_PHONE_PER_HOUR = env_int("ANJU_OTP_PHONE_PER_HOUR", 5, minimum=1)
+ANJU_OTP_IP_PER_HOUR = env_int("ANJU_OTP_IP_PER_HOUR", 20, minimum=1)
+
+
+def _cache(url: str) -> dict:
+    """The rate limits' counters: per process by default, shared with CACHE_URL=redis://…"""
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        import importlib.util
+
+        if importlib.util.find_spec("redis") is None:
+            raise ImproperlyConfigured("CACHE_URL is a Redis URL: install the `redis` package.")
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if url in {"", "locmem://"}:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    raise ImproperlyConfigured(f"CACHE_URL={url!r}; use redis://host:port/db or locmem://.")
+
+
+CACHES = {"default": _cache(env_str("CACHE_URL", ""))}
+
+# Staff sessions end ANJU_STAFF_SESSION_SECONDS after signing in (one working shift; set at
+# sign-in by the console). Residents stay signed in on their own phone for
+# SESSION_COOKIE_AGE: a new SMS code at every visit would cost them (and us) more than it
+# protects their own complaints.
+ANJU_STAFF_SESSION_SECONDS = env_int("ANJU_STAFF_SESSION_SECONDS", 8 * 3600, minimum=300)
+SESSION_COOKIE_AGE = env_int("ANJU_RESIDENT_SESSION_SECONDS", 7 * 86400, minimum=300)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -183,8 +271,15 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Preloading is a promise about the whole domain that is slow to take back: the
+    # domain's owner opts in. Until then the check's reminder is silenced.
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Only behind a proxy that sets X-Forwarded-Proto (and drops the client's own).
+    if env_bool("ANJU_PROXY_SSL_HEADER", True):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,

@@ -9,9 +9,11 @@
 
 from __future__ import annotations
 
+import base64
 import os
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection
 
 from anju.accounts.models import User
@@ -19,9 +21,19 @@ from anju.complaints.models import Category, Channel
 from anju.complaints.services import complaint_create
 from anju.complaints.taxonomy import seed as seed_taxonomy
 from anju.estates.models import Building, Company, Estate, Facility, Residency, Resident, Room, Unit
+from anju.privacy import keys as privacy_keys
 from anju.staff.models import Department, Role, StaffProfile
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API in tests
+
+# A fixed keyring for personal data (anju/privacy), so tests never depend on a developer's
+# key file. Set here because pytest-django has loaded the settings before this module.
+TEST_DATA_KEYS = "t1:" + base64.b64encode(b"anju tests: data key, not secret").decode()
+TEST_INDEX_KEY = base64.b64encode(b"anju tests: index key not secret").decode()
+django_settings.ANJU_DATA_KEYS = TEST_DATA_KEYS
+django_settings.ANJU_DATA_KEY_FILE = ""
+django_settings.ANJU_INDEX_KEY = TEST_INDEX_KEY
+privacy_keys.reset()
 
 
 def pytest_collection_modifyitems(config, items):
@@ -46,8 +58,23 @@ def make_staff(username, role, *, estates=(), departments=(), all_estates=False,
     return user
 
 
+# Administrators and quality staff must have a second factor (anju/accounts/two_factor.py):
+# their fixtures have one with this key, so tests can compute codes (pyotp.TOTP(TOTP_SECRET)).
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def enrol_two_factor(user):
+    from django.utils import timezone
+
+    from anju.accounts.models import TwoFactor
+
+    TwoFactor.objects.create(user=user, totp_secret=TOTP_SECRET, confirmed_at=timezone.now())
+    return user
+
+
 def make_resident(name, phone, rooms):
-    user = User.objects.create_user(username=f"r{phone}", password=None, name=name)
+    # Like the portal's accounts (accounts.services): no copy of the encrypted name.
+    user = User.objects.create_user(username=f"r{phone}", password=None)
     resident = Resident.objects.create(name=name, phone=phone, user=user)
     for room in rooms:
         Residency.objects.create(resident=resident, room=room)
@@ -130,7 +157,7 @@ def manager(world):
 
 @pytest.fixture
 def quality(world):
-    return make_staff("quality", Role.QUALITY, all_estates=True, name="品质部")
+    return enrol_two_factor(make_staff("quality", Role.QUALITY, all_estates=True, name="品质部"))
 
 
 @pytest.fixture
@@ -138,7 +165,7 @@ def admin_user(world):
     user = make_staff("admin", Role.ADMIN, all_estates=True, name="管理员")
     user.is_staff = user.is_superuser = True
     user.save()
-    return user
+    return enrol_two_factor(user)
 
 
 @pytest.fixture
@@ -179,6 +206,16 @@ def _fresh_reference_caches():
     clear_all()
     yield
     clear_all()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate-limit counters live in the (process-local) cache: one test's must not reach the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -1,9 +1,22 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from anju.accounts.models import ApiToken, User
+from anju.accounts.models import ApiToken, SignInThrottle, TwoFactor, User
+from anju.accounts.two_factor import two_factor_reset
+from anju.audit.log import record
 from anju.staff.models import StaffProfile
+
+RESET = _("Reset two-factor sign-in (the user sets it up again at next sign-in)")
+
+
+def may_reset_two_factor(request: Any) -> bool:
+    return bool(request.user.has_perm("accounts.delete_twofactor"))
 
 
 class StaffInline(admin.StackedInline):
@@ -19,6 +32,63 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = [(None, {"fields": ["username", "password", "name"]}),
                  *(BaseUserAdmin.fieldsets or ())[2:]]
     inlines = [StaffInline]
+    actions = ["reset_two_factor"]
+
+    @admin.action(description=RESET, permissions=["reset_two_factor"])
+    def reset_two_factor(self, request: Any, queryset: Any) -> None:
+        for user in queryset:
+            two_factor_reset(user=user, actor=request.user)
+        count = len(queryset)
+        self.message_user(request, ngettext("Two-factor sign-in was reset for %(count)d user.",
+                                            "Two-factor sign-in was reset for %(count)d users.",
+                                            count) % {"count": count})
+
+    def has_reset_two_factor_permission(self, request: Any) -> bool:
+        return may_reset_two_factor(request)
+
+
+@admin.register(TwoFactor)
+class TwoFactorAdmin(admin.ModelAdmin):
+    """Who has an authenticator. The key itself is never shown."""
+
+    list_display = ["user", "created_at", "confirmed_at"]
+    fields = ["user", "created_at", "confirmed_at"]
+    readonly_fields = ["user", "created_at", "confirmed_at"]
+    search_fields = ["user__username", "user__name"]
+    actions = ["reset"]
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False  # the reset action also removes the recovery codes
+
+    @admin.action(description=RESET, permissions=["reset"])
+    def reset(self, request: Any, queryset: Any) -> None:
+        for device in queryset.select_related("user"):
+            two_factor_reset(user=device.user, actor=request.user)
+
+    def has_reset_permission(self, request: Any) -> bool:
+        return may_reset_two_factor(request)
+
+
+@admin.register(SignInThrottle)
+class SignInThrottleAdmin(admin.ModelAdmin):
+    """Failed sign-in counts and locks. Deleting a row unlocks it."""
+
+    list_display = ["scope", "key", "failures", "window_started_at", "locked_until"]
+    list_filter = ["scope"]
+    search_fields = ["key"]
+    readonly_fields = ["scope", "key", "failures", "window_started_at", "locked_until"]
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(ApiToken)
@@ -33,6 +103,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Revoke selected tokens"))
     def revoke(self, request: object, queryset: object) -> None:
-        from django.utils import timezone
-
-        queryset.update(revoked_at=timezone.now())  # type: ignore[attr-defined]
+        with transaction.atomic():
+            for token in queryset.filter(revoked_at__isnull=True):  # type: ignore[attr-defined]
+                ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
+                record("token.revoked", target=token, data={"user": token.user_id, "prefix": token.prefix})

@@ -15,6 +15,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anju.privacy.fields import BlindIndexField, EncryptedCharField
+from anju.privacy.masks import masked_contact
+from anju.privacy.queries import BlindIndexed, BlindIndexQuerySet
+
 
 class User(AbstractUser):
     name = models.CharField(_("name"), max_length=100, blank=True)
@@ -62,10 +66,15 @@ class ApiToken(models.Model):
         return token, raw
 
 
-class OneTimeCode(models.Model):
-    """A sign-in code sent to a resident's phone. Stored hashed, single use, expiring."""
+class OneTimeCode(BlindIndexed, models.Model):
+    """A sign-in code sent to a resident's phone. Stored hashed, single use, expiring.
 
-    phone = models.CharField(max_length=20, db_index=True)
+    The phone is encrypted at rest; rate limits and lookups use ``phone_index``
+    (``OneTimeCode.objects.matching(phone=…)``).
+    """
+
+    phone = EncryptedCharField(max_length=20)
+    phone_index = BlindIndexField(source="phone", purpose="phone")
     code_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
@@ -74,10 +83,78 @@ class OneTimeCode(models.Model):
     # Who asked for it, so requests can be limited per address (accounts.services).
     ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
 
+    objects = BlindIndexQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("sign-in code")
         verbose_name_plural = _("sign-in codes")
-        indexes = [models.Index(fields=["phone", "-created_at"])]
+        indexes = [models.Index(fields=["phone_index", "-created_at"], name="otp_phone_recent_idx")]
 
     def __str__(self) -> str:
-        return f"{self.phone} @ {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{masked_contact(self.phone)} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SignInThrottle(models.Model):
+    """Failed sign-ins counted per user name and per address (``accounts.lockout``).
+
+    Kept in the database, not in a per-process cache, so every web worker sees the same
+    counts and the same lock.
+    """
+
+    class Scope(models.TextChoices):
+        USERNAME = "username", _("user name")
+        IP = "ip", _("address")
+
+    scope = models.CharField(_("counted by"), max_length=10, choices=Scope.choices)
+    key = models.CharField(_("user name or address"), max_length=150)
+    failures = models.PositiveIntegerField(_("failures"), default=0)
+    window_started_at = models.DateTimeField(_("first failure"))
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-in lock")
+        verbose_name_plural = _("sign-in locks")
+        constraints = [models.UniqueConstraint(fields=["scope", "key"],
+                                               name="accounts_throttle_scope_key")]
+
+    def __str__(self) -> str:
+        return f"{self.get_scope_display()}: {self.key}"
+
+
+class TwoFactor(models.Model):
+    """A staff member's TOTP authenticator (``accounts.two_factor``).
+
+    ``confirmed_at`` is empty while enrolment waits for the first right code.
+    ``last_used_step`` is the 30-second step of the last accepted code: a code of that
+    step or an earlier one is refused, so a code cannot be replayed.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="two_factor",
+                                verbose_name=_("user"))
+    totp_secret = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("enrolled at"), null=True, blank=True)
+    last_used_step = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("two-factor authenticator")
+        verbose_name_plural = _("two-factor authenticators")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class RecoveryCode(models.Model):
+    """A single-use code for signing in without the authenticator. Only a keyed hash is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes",
+                             verbose_name=_("user"))
+    code_hash = models.CharField(max_length=64, unique=True)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+
+    def __str__(self) -> str:
+        return f"{self.user} #{self.pk}"

@@ -4,8 +4,9 @@
 (it only skips sending), so the form cannot be used to find out who lives here. Codes
 are kept as keyed hashes, expire after ``ANJU_OTP_TTL_SECONDS``, are single use, allow
 ``MAX_ATTEMPTS`` guesses, and only the latest code of a number counts. Requests are
-limited per number and per address by counting recent rows, so no cache is needed and
-several web workers share the limits.
+limited per number (one a minute, ``ANJU_OTP_PHONE_PER_HOUR``) and per address
+(``ANJU_OTP_IP_PER_HOUR``; callers pass ``anju.security.client_ip.client_ip``) by counting
+recent rows, so no cache is needed and several web workers share the limits.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from anju.accounts.models import OneTimeCode, User
+from anju.audit import log as audit
 from anju.estates.models import Resident
 from anju.lib import phones
 from anju.lib.errors import InvalidInput
@@ -29,8 +31,6 @@ from anju.notify.services import message_enqueue
 CODE_DIGITS = 6
 MAX_ATTEMPTS = 5
 PHONE_GAP = timedelta(seconds=60)
-PHONE_PER_HOUR = 5
-IP_PER_HOUR = 20
 HOUR = timedelta(hours=1)
 # Stored for numbers we do not know: no code hashes to it, so verifying always fails.
 NEVER_MATCHES = "!"
@@ -54,15 +54,15 @@ def _mobile(raw: str) -> str:
 
 def _check_rate(phone: str, ip: str | None, now: datetime) -> None:
     recent = OneTimeCode.objects.filter(created_at__gt=now - HOUR)
-    if recent.filter(phone=phone, created_at__gt=now - PHONE_GAP).exists():
+    if recent.matching(phone=phone).filter(created_at__gt=now - PHONE_GAP).exists():
         raise InvalidInput(_("A code was sent a moment ago. Please wait a minute before asking "
                              "for another one."), code="too_many_requests",
                            errors={"phone": ["wait"]})
-    if recent.filter(phone=phone).count() >= PHONE_PER_HOUR:
+    if recent.matching(phone=phone).count() >= settings.ANJU_OTP_PHONE_PER_HOUR:
         raise InvalidInput(_("Too many codes were asked for this number. Please try again in "
                              "an hour, or call the service desk."), code="too_many_requests",
                            errors={"phone": ["hourly"]})
-    if ip and recent.filter(ip=ip).count() >= IP_PER_HOUR:
+    if ip and recent.filter(ip=ip).count() >= settings.ANJU_OTP_IP_PER_HOUR:
         raise InvalidInput(_("Too many sign-in attempts from this network. Please try again "
                              "later."), code="too_many_requests", errors={"phone": ["ip"]})
 
@@ -77,7 +77,7 @@ def otp_request(*, phone: str, ip: str | None, now: datetime | None = None) -> N
     phone = _mobile(phone)
     with transaction.atomic():
         _check_rate(phone, ip, now)
-        known = Resident.objects.filter(phone=phone).exists()
+        known = Resident.objects.with_phone(phone).exists()
         code = "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
         OneTimeCode.objects.create(
             phone=phone, code_hash=_code_hash(phone, code) if known else NEVER_MATCHES,
@@ -122,10 +122,10 @@ def otp_verify(*, phone: str, code: str, now: datetime | None = None) -> Residen
         raise InvalidInput(_("Please enter the 6-digit code from the SMS."),
                            code="code_format", errors={"code": ["format"]})
     with transaction.atomic():
-        otp = (OneTimeCode.objects.select_for_update().filter(phone=phone)
+        otp = (OneTimeCode.objects.select_for_update().matching(phone=phone)
                .order_by("-created_at", "-id").first())
         refusal = _refusal(otp, code, now)
-        resident = Resident.objects.filter(phone=phone).select_related("user").first()
+        resident = Resident.objects.with_phone(phone).select_related("user").first()
         if resident is None:  # removed since the code was sent
             refusal = refusal or _expired()
         if otp is not None:
@@ -134,6 +134,9 @@ def otp_verify(*, phone: str, code: str, now: datetime | None = None) -> Residen
             otp.save(update_fields=["attempts", "used_at"])
         if refusal is None and resident is not None:
             _sign_in_ready(resident, now)
+        audit.record("auth.otp_signin" if refusal is None else "auth.otp_failed", target=resident,
+                     actor=resident.user if refusal is None and resident else None,
+                     data={"reason": refusal.code} if refusal else {})
     # Raised after the block so the counted attempt is committed.
     if refusal is not None or resident is None:
         raise refusal or _expired()
@@ -154,8 +157,9 @@ def _new_user(resident: Resident) -> User:
     username = f"resident-{resident.pk}"
     try:
         with transaction.atomic():
-            return User.objects.create_user(username=username, password=None, name=resident.name)
+            # No name: the resident record holds it, encrypted; the user table would not.
+            return User.objects.create_user(username=username, password=None)
     except IntegrityError:
         # The name is taken by an account not linked to this resident: never reuse it.
         return User.objects.create_user(username=f"{username}-{secrets.token_hex(3)}",
-                                        password=None, name=resident.name)
+                                        password=None)

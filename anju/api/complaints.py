@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, File, Form, Header, Query, Router, Schema, Status
 from ninja.files import UploadedFile
+from pydantic import field_validator
 
 from anju.api import actions, present
 from anju.api.estates import estates_in_reach
@@ -28,6 +29,7 @@ from anju.api.schemas import (
     ComplaintPage,
     ErrorOut,
     NoteIn,
+    sane_datetime,
 )
 from anju.complaints import access, selectors, services
 from anju.complaints.models import Category, Channel, Complaint, Urgency
@@ -135,7 +137,10 @@ class ComplaintFilters(Schema):
     created_before: datetime | None = Field(
         None, description="Date or date-time; local time when it has no offset.")
     limit: int = Field(20, ge=1, le=100)
-    offset: int = Field(0, ge=0)
+    # Bounded: the databases take at most a 64-bit OFFSET (a larger one was a 500).
+    offset: int = Field(0, ge=0, le=1_000_000_000)
+
+    _dates = field_validator("created_after", "created_before")(sane_datetime)
 
 
 @router.get("", response={200: ComplaintPage, **errors(401, 422)},

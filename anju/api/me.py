@@ -23,8 +23,10 @@ def get_me(request: HttpRequest) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     role = role_of(user)
     staff = user.staff if role not in (None, RESIDENT) else None
+    # A resident's account has no name of its own: it is on the (encrypted) resident record.
+    name = user.resident.name if role == RESIDENT else user.display_name
     return {
-        "id": user.pk, "username": user.username, "name": user.display_name, "role": role,
+        "id": user.pk, "username": user.username, "name": name, "role": role,
         "role_label": _role_label(role),
         "all_estates": bool(staff and staff.all_estates),
         "estates": list(estates_in_reach(user).values_list("code", flat=True)),

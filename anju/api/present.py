@@ -94,7 +94,7 @@ def detail(c: Complaint, user: Any) -> dict[str, Any]:
         "allowed_actions": [{"code": t.action, "label": str(t.label), "primary": t.primary}
                             for t in access.allowed_actions(user, c)],
         "events": [_event(e) for e in c.events.all()],
-        "attachments": [_attachment(a) for a in c.attachments.all()],
+        "attachments": [_attachment(a) for a in c.attachments.all() if a.file],  # retention
         "supervisions": [{"by": s.by.display_name if s.by else "", "level": s.level,
                           "reason": s.reason, "created_at": s.created_at}
                          for s in c.supervisions.all()],

@@ -6,7 +6,7 @@ Outputs are plain schemas filled by the routers; nothing here touches the databa
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -18,6 +18,20 @@ from pydantic import AwareDatetime, ConfigDict, field_validator
 from anju.complaints.models import Channel, RootCause, Status, Urgency
 
 COORDINATE = Decimal("0.000001")
+# Dates outside these years are typos; near year 1 or 9999 the conversion to UTC
+# overflows, which was a 500.
+YEARS = (1900, 2999)
+
+
+def sane_datetime(value: datetime | None) -> datetime | None:
+    """Refuse dates outside YEARS; give aware ones in UTC (Python allows offsets up to
+    ±23:59, PostgreSQL only up to ±15:59: a -16:47 offset was a 500)."""
+    if value is None:
+        return None
+    if not YEARS[0] <= value.year <= YEARS[1]:
+        raise ValueError(_("Enter a date between the years %(first)s and %(last)s.")
+                         % {"first": YEARS[0], "last": YEARS[1]})
+    return value.astimezone(UTC) if value.tzinfo is not None else value
 
 
 class Input(Schema):
@@ -63,6 +77,8 @@ class ComplaintCreateIn(Input):
     contact_email: str = Field("", max_length=254)
     anonymous: bool = False
     confidential: bool = False
+
+    _occurred_at = field_validator("occurred_at")(sane_datetime)
 
     @field_validator("latitude", "longitude")
     @classmethod

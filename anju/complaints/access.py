@@ -8,9 +8,12 @@ complaints through ``visible_complaints`` and checks actions through
 * agent, manager, supervisor — complaints of the estates in their reach
   (all estates when ``all_estates``); supervisors are further limited to their
   departments when they have any.
-* handler — complaints assigned to them, plus open ones of their departments
-  within their estates.
-* quality, admin — every estate; the only roles that see confidential complaints.
+* handler — complaints assigned to them (finished ones included), plus the open
+  ones of their departments within their estates: a colleague's finished cases,
+  with the residents' details, are not theirs to read.
+* quality, admin — the estates of their reach (normally all); the only roles that
+  see confidential complaints. Nobody else does, not even the handler they are
+  assigned to; the complainant always sees their own.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from anju.complaints import transitions
-from anju.complaints.models import Complaint, Status
+from anju.complaints.models import OPEN_STATUSES, Complaint, Status
 from anju.complaints.transitions import RESIDENT, Transition
 from anju.lib.errors import IllegalTransition, NotAllowed, NotFound
 from anju.staff.models import Role
@@ -64,7 +67,8 @@ def visible_complaints(user: Any) -> QuerySet[Complaint]:
     if role in CONFIDENTIAL_ROLES:
         return qs.filter(_estate_filter(staff))
     if role == Role.HANDLER:
-        in_department = Q(department__in=staff.departments.all()) & _estate_filter(staff)
+        in_department = (Q(department__in=staff.departments.all(), status__in=OPEN_STATUSES)
+                         & _estate_filter(staff))
         return qs.filter(Q(handler=user) | in_department)
     if role == Role.SUPERVISOR and staff.departments.exists():
         return qs.filter(_estate_filter(staff), department__in=staff.departments.all())

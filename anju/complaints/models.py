@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anju.complaints.uploads import upload_path
+from anju.privacy.fields import BlindIndexField, EncryptedCharField, EncryptedEmailField
+from anju.privacy.queries import BlindIndexed, BlindIndexQuerySet
 
 
 class Status(models.TextChoices):
@@ -86,7 +88,7 @@ class Category(models.Model):
         return self.name
 
 
-class Complaint(models.Model):
+class Complaint(BlindIndexed, models.Model):
     number = models.CharField(_("number"), max_length=24, unique=True, editable=False)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices,
                               default=Status.RECEIVED, db_index=True)
@@ -99,9 +101,11 @@ class Complaint(models.Model):
     # Who complains.
     resident = models.ForeignKey("estates.Resident", on_delete=models.SET_NULL, null=True, blank=True,
                                  related_name="complaints", verbose_name=_("resident"))
-    contact_name = models.CharField(_("contact name"), max_length=100, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True, db_index=True)
-    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    # Encrypted at rest (anju.privacy); the phone is found through contact_phone_index.
+    contact_name = EncryptedCharField(_("contact name"), max_length=100, blank=True)
+    contact_phone = EncryptedCharField(_("contact phone"), max_length=20, blank=True)
+    contact_phone_index = BlindIndexField(source="contact_phone", purpose="phone", db_index=True)
+    contact_email = EncryptedEmailField(_("contact e-mail"), blank=True)
     anonymous = models.BooleanField(_("anonymous"), default=False,
                                     help_text=_("Do not show the complainant to handlers."))
     confidential = models.BooleanField(_("confidential"), default=False,
@@ -114,13 +118,13 @@ class Complaint(models.Model):
                                  related_name="complaints", verbose_name=_("building"))
     facility = models.ForeignKey("estates.Facility", on_delete=models.SET_NULL, null=True, blank=True,
                                  related_name="complaints", verbose_name=_("facility"))
-    address = models.CharField(_("address or place"), max_length=300, blank=True)
+    address = EncryptedCharField(_("address or place"), max_length=300, blank=True)
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
 
     # When, who else, what.
     occurred_at = models.DateTimeField(_("occurred at"), null=True, blank=True)
-    people_involved = models.CharField(_("people involved"), max_length=300, blank=True)
+    people_involved = EncryptedCharField(_("people involved"), max_length=300, blank=True)
     title = models.CharField(_("subject"), max_length=200, blank=True)
     description = models.TextField(_("description"))
 
@@ -169,6 +173,8 @@ class Complaint(models.Model):
     idempotency_key = models.CharField(max_length=100, null=True, blank=True, editable=False)  # noqa: DJ001
     created_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    objects = BlindIndexQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("complaint")

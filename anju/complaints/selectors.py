@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from anju.complaints.access import role_of, visible_complaints
 from anju.complaints.models import OPEN_STATUSES, Complaint
 from anju.lib import phones
+from anju.privacy.crypto import blind_index
 from anju.staff.models import Role
 
 INBOXES = ("mine", "department", "estates", "all")
@@ -41,7 +42,11 @@ def inbox(user: Any, name: str) -> QuerySet[Complaint]:
 def search(qs: QuerySet[Complaint], *, text: str = "", status: str = "", estate: str = "",
            category: str = "", urgency: str = "", channel: str = "",
            escalated: bool | None = None) -> QuerySet[Complaint]:
-    """Filter a complaint list. ``text`` matches a number, a phone, a room or the text."""
+    """Filter a complaint list. ``text`` matches a number, a phone, a room or the text.
+
+    A phone matches exactly (normalised, through the blind indexes); names and the free
+    address are encrypted and cannot be searched.
+    """
     if status:
         qs = qs.filter(status=status)
     if estate:
@@ -65,9 +70,9 @@ def _text_query(text: str) -> Q:
         return Q(number__startswith=text.upper())
     digits = phones.normalise(text)
     if digits.isdigit() and len(digits) >= 7:
-        return Q(contact_phone=digits) | Q(resident__phone=digits)
-    return (Q(description__contains=text) | Q(title__contains=text)
-            | Q(room__number=text) | Q(address__contains=text))
+        index = blind_index(digits, "phone")
+        return Q(contact_phone_index=index) | Q(resident__phone_index=index)
+    return Q(description__contains=text) | Q(title__contains=text) | Q(room__number=text)
 
 
 def with_list_columns(qs: QuerySet[Complaint]) -> QuerySet[Complaint]:

@@ -22,7 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anju.complaints import access, feedback, numbering, signals
+from anju.complaints import access, feedback, numbering, signals, uploads
 from anju.complaints.models import (
     FINAL_STATUSES,
     Attachment,
@@ -151,6 +151,9 @@ def complaint_create(
     if contact_phone and not phones.is_valid(contact_phone):
         raise InvalidInput(_("“%(phone)s” is not a valid phone number."),
                            errors={"contact_phone": [contact_phone]}, phone=contact_phone)
+    if occurred_at is not None and occurred_at.year < 1900:  # year 1 overflowed the DB write (a 500)
+        raise InvalidInput(_("Enter a date between the years %(first)s and %(last)s."),
+                           errors={"occurred_at": ["past"]}, first=1900, last=2999)
     if occurred_at is not None and occurred_at > now + CLOCK_SKEW:
         raise InvalidInput(_("The time it happened cannot be in the future."),
                            errors={"occurred_at": ["future"]})
@@ -191,10 +194,11 @@ def _attach(complaint: Complaint, files: list[Any], content_types: list[str], *,
             actor: Any) -> list[Attachment]:
     attachments = []
     for upload, content_type in zip(files, content_types, strict=True):
-        attachment = Attachment(complaint=complaint, kind=kind, content_type=content_type,
-                                size=upload.size, original_name=(upload.name or "file")[:200],
+        stored = uploads.prepare(upload, content_type)  # photos lose their EXIF/GPS here
+        attachment = Attachment(complaint=complaint, kind=kind, content_type=stored.content_type,
+                                size=stored.size, original_name=stored.display_name,
                                 uploaded_by=actor if getattr(actor, "pk", None) else None)
-        attachment.file.save(upload.name or "file", upload, save=False)
+        attachment.file.save(stored.display_name, stored.content, save=False)
         attachment.save()
         attachments.append(attachment)
     return attachments

@@ -12,7 +12,8 @@ from anju.lib.errors import Conflict, DomainError, InvalidInput
 
 # Upload problems are reported by the upload checker without a field name; the console
 # shows them under the form's file input.
-UPLOAD_CODES = frozenset({"file_too_large", "file_empty", "file_type", "too_many_files"})
+UPLOAD_CODES = frozenset({"file_too_large", "file_empty", "file_type", "too_many_files",
+                          "file_unreadable", "image_too_large"})
 
 
 def message_for(err: DomainError) -> str:

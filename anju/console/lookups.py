@@ -15,6 +15,7 @@ from anju.complaints.access import visible_complaints
 from anju.complaints.models import Complaint
 from anju.estates.models import Building, Estate, Facility, Residency, Resident, Room
 from anju.lib import phones
+from anju.privacy.crypto import blind_index
 from anju.staff.models import Department, Role
 
 ROOM_RESULTS = 20
@@ -46,7 +47,7 @@ def resident_by_phone(user: Any, raw_phone: str) -> Resident | None:
     phone = phones.normalise(raw_phone)
     if not phone:
         return None
-    return (Resident.objects.filter(phone=phone, rooms__in=rooms_in_reach(user))
+    return (Resident.objects.with_phone(phone).filter(rooms__in=rooms_in_reach(user))
             .distinct().first())
 
 
@@ -103,8 +104,9 @@ def caller_complaints(user: Any, *, resident: Resident | None, phone: str) -> li
     query = Q()
     if resident is not None:
         query |= Q(resident=resident)
-    if phone:
-        query |= Q(contact_phone=phone)
+    index = blind_index(phone, "phone")
+    if index:
+        query |= Q(contact_phone_index=index)
     if not query:
         return []
     qs = visible_complaints(user).filter(query).select_related("estate", "category")

@@ -17,6 +17,7 @@ from anju.staff.models import Role
 FULL_PHONE_ROLES = frozenset({Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.QUALITY, Role.ADMIN})
 EVENT_LABELS: dict[str, Any] = {
     "complaint.received": _("Received"),
+    "retention.anonymised": _("Personal data removed (retention period over)"),
     **{t.event_code: t.label for t in transitions.TABLE.values()},
 }
 
@@ -72,7 +73,8 @@ def timeline(complaint: Complaint, *, hide_complainant: bool) -> list[TimelineEn
     """The trail; when the complainant is hidden, their own steps say "Complainant"."""
     labels = dict(Status.choices)
     entries = []
-    for event in complaint.events.select_related("actor__staff").order_by("created_at", "id"):
+    for event in complaint.events.select_related("actor__staff", "actor__resident").order_by(
+            "created_at", "id"):
         entries.append(TimelineEntry(
             event=event, label=EVENT_LABELS.get(event.action, event.action),
             actor=_actor_label(event, hide_complainant),
@@ -86,7 +88,9 @@ def _actor_label(event: ComplaintEvent, hide_complainant: bool) -> Any:
         return event.actor_label or _("system")
     if hide_complainant and not is_staff_member(event.actor):
         return _("Complainant")
-    return event.actor.display_name
+    # A resident's account has no name of its own: it is on the (encrypted) resident record.
+    resident = getattr(event.actor, "resident", None)
+    return resident.name if resident is not None else event.actor.display_name
 
 
 def recorded_by(complaint: Complaint) -> str:

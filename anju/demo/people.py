@@ -180,9 +180,10 @@ def _save_residents(pending: list[tuple[str, Resident, Room, str, bool]], rng: r
                     now: datetime) -> People:
     residents = Resident.objects.bulk_create([resident for _, resident, *_ in pending])
     # Every demo resident has signed in to the portal before: the account the portal
-    # would have created (accounts.services._new_user), named the same way.
+    # would have created (accounts.services._new_user), named the same way and, like it,
+    # without a copy of the (encrypted) name.
     unusable = make_password(None)
-    users = User.objects.bulk_create([User(username=f"resident-{r.pk}", name=r.name, password=unusable)
+    users = User.objects.bulk_create([User(username=f"resident-{r.pk}", password=unusable)
                                       for r in residents])
     for resident, user in zip(residents, users, strict=True):
         resident.user = user

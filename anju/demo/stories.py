@@ -282,6 +282,12 @@ class Storyteller:
         home = self.people.rooms_of[resident.pk]
         return f"{home.unit.building.name}{home.unit.name}{home.number}{role}{resident.name[0]}{title}"
 
+    def _polite_name(self, plan: Plan) -> str:
+        if plan.resident is None:
+            return self._who(plan)
+        male = self.people.male[plan.resident.pk]
+        return plan.resident.name[0] + ("先生" if male else "女士")
+
     def _agent_note(self, plan: Plan, body: str, demand: str) -> str:
         rng, who = self.rng, self._who(plan)
         if plan.channel == Channel.HOTLINE_12345:
@@ -299,7 +305,8 @@ class Storyteller:
         room = f"{home.unit.building.name}{home.unit.name}{home.number}" if home else ""
         relation = "住户" if resident is None else RELATION_WORDS.get(
             self.people.relation[resident.pk], "住户")
-        name = resident.name if resident else self._who(plan)
+        # Signed 张先生, not with the full name: the description is not encrypted.
+        name = self._polite_name(plan)
         plan.create["contact_email"] = f"{self.rng.randint(10**7, 10**10)}@qq.com"
         return texts.EMAIL_TEXT.format(estate=plan.site.estate.name, room=room, relation=relation,
                                        name=name, body=body, demand=demand, date="{date}")

@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from anju.estates.models import Building, Company, Estate, Facility, Residency, Resident, Room, Unit
 
@@ -66,6 +69,17 @@ class ResidencyInline(admin.TabularInline):
 @admin.register(Resident)
 class ResidentAdmin(admin.ModelAdmin):
     list_display = ["name", "phone", "phone_verified_at"]
-    search_fields = ["name", "phone"]
+    # Names and numbers are encrypted: the search box finds a resident by the exact phone
+    # or ID card number through the blind indexes (get_search_results below).
+    search_fields = ["phone_index"]
+    search_help_text = _("Exact phone or ID card number.")
+    sortable_by = ["phone_verified_at"]  # sorting ciphertext would mean nothing
     raw_id_fields = ["user"]
     inlines = [ResidencyInline]
+
+    def get_search_results(self, request: Any, queryset: Any, search_term: str) -> tuple[Any, bool]:
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        found = queryset.model.objects.with_phone(term) | queryset.model.objects.with_id_number(term)
+        return queryset.filter(pk__in=found.values("pk")), False

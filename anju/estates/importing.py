@@ -486,7 +486,7 @@ def _resident_row(places: Places, table: Table, values: dict[str, str]) -> Outco
         raise RowProblem("room", _("There is no room %(room)s in %(estate)s: import the rooms "
                                    "first."), room=label, estate=places.estate.name)
     outcome = Outcome()
-    resident = Resident.objects.filter(phone=phone).first()
+    resident = Resident.objects.with_phone(phone).first()
     if resident is None:
         resident = Resident.objects.create(name=name, phone=phone)
         outcome.residents = 1

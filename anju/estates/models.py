@@ -8,8 +8,20 @@ rooms through Residency with their relation (owner, tenant, family member).
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from anju.lib import id_numbers
+from anju.privacy.fields import BlindIndexField, EncryptedCharField
+from anju.privacy.masks import masked_name
+from anju.privacy.queries import BlindIndexed, BlindIndexQuerySet
+
+
+def validate_id_number(value: str) -> None:
+    if value and not id_numbers.is_valid(id_numbers.normalise(value)):
+        raise ValidationError(_("This is not a valid 18-character ID card number."),
+                              code="id_number")
 
 
 class Company(models.Model):
@@ -131,11 +143,28 @@ class Facility(models.Model):
         return f"{self.estate.name} {self.name}"
 
 
-class Resident(models.Model):
-    """A person living in one or more rooms. ``phone`` is stored normalised (digits only)."""
+class ResidentQuerySet(BlindIndexQuerySet):
+    def with_phone(self, phone: str) -> ResidentQuerySet:
+        """The resident with this phone number, however it is written (blind index)."""
+        return self.matching(phone=phone)  # type: ignore[return-value]
 
-    name = models.CharField(_("name"), max_length=100)
-    phone = models.CharField(_("phone"), max_length=20, unique=True)
+    def with_id_number(self, number: str) -> ResidentQuerySet:
+        return self.matching(id_number=number)  # type: ignore[return-value]
+
+
+class Resident(BlindIndexed, models.Model):
+    """A person living in one or more rooms. ``phone`` is stored normalised (digits only).
+
+    Name, phone and ID number are encrypted at rest (anju.privacy); the phone and the ID
+    number are found through their blind indexes: ``Resident.objects.with_phone(…)``.
+    """
+
+    name = EncryptedCharField(_("name"), max_length=100)
+    phone = EncryptedCharField(_("phone"), max_length=20)
+    phone_index = BlindIndexField(source="phone", purpose="phone", unique=True)
+    id_number = EncryptedCharField(_("ID card number"), max_length=18, blank=True,
+                                   validators=[validate_id_number])
+    id_number_index = BlindIndexField(source="id_number", purpose="id_number", unique=True)
     phone_verified_at = models.DateTimeField(_("phone verified at"), null=True, blank=True)
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                 blank=True, related_name="resident", verbose_name=_("sign-in account"))
@@ -144,12 +173,15 @@ class Resident(models.Model):
                                    verbose_name=_("rooms"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    objects = ResidentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("resident")
         verbose_name_plural = _("residents")
 
     def __str__(self) -> str:
-        return self.name
+        # Masked: object names end up in logs (the admin's history, error reports).
+        return masked_name(self.name)
 
 
 class Residency(models.Model):

@@ -10,6 +10,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anju.privacy.fields import EncryptedCharField
+from anju.privacy.masks import masked_contact
+
 
 class Message(models.Model):
     class Channel(models.TextChoices):
@@ -24,7 +27,8 @@ class Message(models.Model):
         FAILED = "failed", _("Failed")
 
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    recipient = models.CharField(_("recipient"), max_length=200)
+    # A phone number or an e-mail address: encrypted at rest (anju.privacy).
+    recipient = EncryptedCharField(_("recipient"), max_length=200)
     kind = models.CharField(_("kind"), max_length=60, help_text="e.g. complaint.received, otp")
     subject = models.CharField(_("subject"), max_length=200, blank=True)
     body = models.TextField(_("text"))
@@ -45,4 +49,4 @@ class Message(models.Model):
         indexes = [models.Index(fields=["state", "next_attempt_at"], name="message_due_idx")]
 
     def __str__(self) -> str:
-        return f"{self.kind} → {self.recipient}"
+        return f"{self.kind} → {masked_contact(self.recipient)}"

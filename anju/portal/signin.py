@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
-
 from django.contrib.auth import login, logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,6 +16,7 @@ from anju.lib import phones
 from anju.lib.errors import DomainError
 from anju.portal import errors
 from anju.portal.forms import CodeForm, PhoneForm
+from anju.security.client_ip import client_ip
 
 SESSION_PHONE = "portal_signin_phone"
 SESSION_NEXT = "portal_signin_next"
@@ -28,13 +27,6 @@ def _safe_next(request: HttpRequest, url: str | None) -> str:
                                                require_https=request.is_secure()):
         return url
     return reverse("portal:home")
-
-
-def _client_ip(request: HttpRequest) -> str | None:
-    try:
-        return str(ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")))
-    except ValueError:
-        return None
 
 
 def _already_in(request: HttpRequest) -> HttpResponse | None:
@@ -54,7 +46,7 @@ def signin(request: HttpRequest) -> HttpResponse:
         form = PhoneForm(request.POST)
         if form.is_valid():
             try:
-                otp_request(phone=form.cleaned_data["phone"], ip=_client_ip(request))
+                otp_request(phone=form.cleaned_data["phone"], ip=client_ip(request))
             except DomainError as error:
                 errors.attach(form, error)
             else:

@@ -63,7 +63,7 @@ def test_residents_have_unique_mobiles_and_live_in_rooms(demo):
     assert not residents.filter(residencies=None).exists()
     relations = set(residents.values_list("residencies__relation", flat=True))
     assert relations == {"owner", "tenant", "family"}
-    demo_resident = Resident.objects.get(phone="13800000001")
+    demo_resident = Resident.objects.with_phone("13800000001").get()
     assert demo_resident.name == "张建国"
     assert demo_resident.rooms.get().label == "翠湖苑 1栋1单元101"
     assert demo_resident.user is not None and not demo_resident.user.has_usable_password()

@@ -183,10 +183,11 @@ def test_residents_are_registered_at_their_rooms_and_bad_rows_explained(tmp_path
     assert [(e.row, e.column) for e in result.errors] == [(4, "手机"), (5, "房号"), (6, "关系")]
     assert result.created == 3 and result.residents_created == 3
     assert [issue.row for issue in result.skipped] == [7]
-    zhao = Resident.objects.get(phone="13700005678")
+    zhao = Resident.objects.with_phone("13700005678").get()
     assert zhao.residencies.get().relation == Residency.Relation.TENANT
-    assert Resident.objects.get(phone="13700007777").residencies.get().relation == "owner"
-    assert not Resident.objects.filter(phone__in=["13700009999", "13700008888"]).exists()
+    assert Resident.objects.with_phone("13700007777").get().residencies.get().relation == "owner"
+    assert not Resident.objects.with_phone("13700009999").exists()
+    assert not Resident.objects.with_phone("13700008888").exists()
 
 
 def test_a_known_number_is_not_given_to_someone_with_another_name(tmp_path, world, resident):

@@ -84,7 +84,7 @@ def _render(request: HttpRequest, complaint: Complaint, *, bound: ActionForm | N
 def _group_attachments(attachments: list[Attachment]) -> list[tuple[Any, list[Attachment]]]:
     groups = []
     for kind, label in Attachment.Kind.choices:
-        items = [a for a in attachments if a.kind == kind]
+        items = [a for a in attachments if a.kind == kind and a.file]  # no file: retention removed it
         if items:
             groups.append((label, items))
     return groups

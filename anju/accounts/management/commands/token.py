@@ -9,9 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 from django.utils import timezone
 
 from anju.accounts.models import ApiToken, User
+from anju.audit.log import record
 
 
 class Command(BaseCommand):
@@ -65,7 +67,10 @@ class Command(BaseCommand):
             raise CommandError(f"No live key with prefix {prefix!r}.")
         if len(matches) > 1:
             raise CommandError(f"Several keys start with {prefix!r}; revoke them in the admin.")
-        ApiToken.objects.filter(pk=matches[0].pk).update(revoked_at=timezone.now())
+        with transaction.atomic():
+            ApiToken.objects.filter(pk=matches[0].pk).update(revoked_at=timezone.now())
+            record("token.revoked", target=matches[0],
+                   data={"user": matches[0].user_id, "prefix": prefix})
         self.stdout.write(f"Revoked key {prefix} ({matches[0].name}).")
 
 
