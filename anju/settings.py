@@ -66,13 +66,18 @@ INSTALLED_APPS = [
     "anju.estates",
     "anju.staff",
     "anju.complaints",
+    "anju.triage",
     "anju.notify",
     "anju.worker",
+    "anju.warnings",
+    "anju.sla",
+    "anju.routing",
     "anju.portal",
     "anju.console",
     "anju.api",
     "anju.demo",
     "anju.retention",
+    "anju.visits",
 ]
 
 MIDDLEWARE = [
@@ -203,6 +208,38 @@ TASKS = {
 ANJU_SMS_BACKEND = env_str("ANJU_SMS_BACKEND", "anju.notify.channels.console.ConsoleSMS")
 ANJU_OTP_TTL_SECONDS = env_int("ANJU_OTP_TTL_SECONDS", 300, minimum=30)
 
+# Notification channels (docs/notifications.md). Provider secrets come only from the
+# environment and are never logged.
+ANJU_ALIYUN_SMS = {
+    "endpoint": env_str("ANJU_ALIYUN_SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com/"),
+    "access_key_id": env_str("ANJU_ALIYUN_SMS_ACCESS_KEY_ID", ""),
+    "access_key_secret": env_str("ANJU_ALIYUN_SMS_ACCESS_KEY_SECRET", ""),
+    "sign_name": env_str("ANJU_ALIYUN_SMS_SIGN_NAME", ""),
+    "template_code": env_str("ANJU_ALIYUN_SMS_TEMPLATE_CODE", ""),
+    "region": env_str("ANJU_ALIYUN_SMS_REGION", "cn-hangzhou"),
+}
+ANJU_TENCENT_SMS = {
+    "endpoint": env_str("ANJU_TENCENT_SMS_ENDPOINT", "https://sms.tencentcloudapi.com/"),
+    "secret_id": env_str("ANJU_TENCENT_SMS_SECRET_ID", ""),
+    "secret_key": env_str("ANJU_TENCENT_SMS_SECRET_KEY", ""),
+    "sdk_app_id": env_str("ANJU_TENCENT_SMS_SDK_APP_ID", ""),
+    "sign_name": env_str("ANJU_TENCENT_SMS_SIGN_NAME", ""),
+    "template_id": env_str("ANJU_TENCENT_SMS_TEMPLATE_ID", ""),
+    "region": env_str("ANJU_TENCENT_SMS_REGION", "ap-guangzhou"),
+}
+ANJU_WECOM_WEBHOOK_URL = env_str("ANJU_WECOM_WEBHOOK_URL", "")
+ANJU_NOTIFY_TIMEOUT_SECONDS = env_int("ANJU_NOTIFY_TIMEOUT_SECONDS", 10, minimum=1)
+# Quiet hours for non-urgent SMS, local time (TIME_ZONE): "21:00-08:00"; empty disables.
+ANJU_SMS_QUIET_HOURS = env_str("ANJU_SMS_QUIET_HOURS", "21:00-08:00")
+EMAIL_BACKEND = env_str("ANJU_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env_str("ANJU_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("ANJU_EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("ANJU_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("ANJU_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("ANJU_EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("ANJU_NOTIFY_TIMEOUT_SECONDS", 10, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("ANJU_EMAIL_FROM", "anju@localhost")
+
 # Retention (anju/retention, docs/security.md): complainants of complaints finished more
 # than ANJU_RETENTION_YEARS ago are anonymised; sign-in codes and finished outbox messages
 # are deleted after the given number of days. Applied daily by the worker.
@@ -211,12 +248,27 @@ ANJU_RETENTION_CODE_DAYS = env_int("ANJU_RETENTION_CODE_DAYS", 30, minimum=1)
 ANJU_RETENTION_MESSAGE_DAYS = env_int("ANJU_RETENTION_MESSAGE_DAYS", 180, minimum=1)
 ANJU_SITE_URL = env_str("ANJU_SITE_URL", "http://127.0.0.1:8000")
 
+# Return visits and the satisfaction survey (anju/visits, docs/visits.md).
+ANJU_VISIT_DEFAULT_HOURS = env_int("ANJU_VISIT_DEFAULT_HOURS", 48, minimum=1)
+ANJU_VISIT_MAX_ATTEMPTS = env_int("ANJU_VISIT_MAX_ATTEMPTS", 3, minimum=1)
+# After the last failed attempt: "close" (closed as unreachable) or "supervisor" (handed over).
+ANJU_VISIT_FAILURE_POLICY = env_str("ANJU_VISIT_FAILURE_POLICY", "close")
+if ANJU_VISIT_FAILURE_POLICY not in ("close", "supervisor"):
+    raise ImproperlyConfigured("ANJU_VISIT_FAILURE_POLICY must be 'close' or 'supervisor'.")
+ANJU_VISIT_LINK_DAYS = env_int("ANJU_VISIT_LINK_DAYS", 7, minimum=1)
+ANJU_VISIT_SEND_LINK = env_bool("ANJU_VISIT_SEND_LINK", True)
+# The call screen's script; empty: the shipped script in the reader's language.
+ANJU_VISIT_SCRIPT = env_str("ANJU_VISIT_SCRIPT", "")
+
 # Personal data at rest (anju/privacy, docs/security.md): AES-GCM data keys, the first
 # one current, and the key of the blind indexes. Checked at start-up; in development a
 # key file is created under ANJU_DATA_DIR when none is configured.
 ANJU_DATA_KEYS = env_str("ANJU_DATA_KEYS", "")
 ANJU_DATA_KEY_FILE = env_str("ANJU_DATA_KEY_FILE", "")
 ANJU_INDEX_KEY = env_str("ANJU_INDEX_KEY", "")
+# Staff roles that see complainants' names and phone numbers unmasked without a logged
+# reveal (anju/complaints/access.py). None by default: every reveal is an explicit action.
+ANJU_PII_FULL_ROLES = env_list("ANJU_PII_FULL_ROLES", [])
 
 # Signing in (docs/security.md, "Signing in"). Lock-out after failed sign-ins, counted in
 # the database (anju/accounts/lockout.py); per user name and, with a higher limit, per address.

@@ -20,4 +20,7 @@ urlpatterns = [
     path("portal/", include("anju.portal.urls")),
     path("console/", include("anju.console.urls")),
     path("files/", include("anju.complaints.urls")),
+    path("", include("anju.notify.urls")),
+    # The signed-link satisfaction survey: public, the token is the credential (anju/visits).
+    path("", include("anju.visits.urls")),
 ]

@@ -193,6 +193,12 @@ def new_complaint(resident, world):
     return make
 
 
+@pytest.fixture
+def immediate_tasks(settings):
+    """Run enqueued tasks (follow-ups included) at once, as the worker would."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -131,7 +131,8 @@ class TwoFactor(models.Model):
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="two_factor",
                                 verbose_name=_("user"))
-    totp_secret = models.CharField(max_length=64)
+    # The shared secret signs every code: encrypted at rest like personal data (anju.privacy).
+    totp_secret = EncryptedCharField(max_length=64)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("enrolled at"), null=True, blank=True)
     last_used_step = models.BigIntegerField(default=0)

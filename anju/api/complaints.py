@@ -23,15 +23,17 @@ from anju.api import actions, present
 from anju.api.estates import estates_in_reach
 from anju.api.schemas import (
     ActionIn,
+    Complainant,
     ComplaintCreatedOut,
     ComplaintCreateIn,
     ComplaintDetail,
     ComplaintPage,
     ErrorOut,
     NoteIn,
+    RevealIn,
     sane_datetime,
 )
-from anju.complaints import access, selectors, services
+from anju.complaints import access, disclosure, selectors, services
 from anju.complaints.models import Category, Channel, Complaint, Urgency
 from anju.complaints.models import Status as ComplaintStatus
 from anju.complaints.reference import categories
@@ -192,6 +194,19 @@ def _visible_id(user: Any, number: str) -> int:
                         "may take now, and `version` for optimistic concurrency.")
 def get_complaint(request: HttpRequest, number: str) -> Any:
     return _detail(request.auth, number)  # type: ignore[attr-defined]
+
+
+@router.post("/{number}/reveal", response={200: Complainant, **errors(400, 401, 403, 404, 422)},
+             operation_id="complaints_reveal", summary="The complainant's contact details in full",
+             description="Staff see names and phone numbers masked. Roles that contact the "
+                         "complainant may ask for them in full, with a reason; every reveal is "
+                         "written to the audit log (`pii.reveal`).")
+def reveal_contact(request: HttpRequest, number: str, payload: RevealIn) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    complaint = access.get_visible(user, number=number)
+    disclosure.reveal(user, complaint, reason=payload.reason, note=payload.note, request=request)
+    return present.complainant(complaint, user, revealed=True) or {
+        "name": "", "phone": "", "email": "", "masked": False, "can_reveal": False}
 
 
 # --------------------------------------------------------------------------- change

@@ -1,7 +1,8 @@
 """Complaints as the API shows them: model rows in, plain dicts for the schemas out.
 
 The querysets handed in must carry the related rows named in ``LIST_RELATED`` (and
-the prefetches of ``DETAIL_PREFETCH`` for a detail), so presenting never queries.
+the prefetches of ``DETAIL_PREFETCH`` for a detail), so presenting does not query - except
+one check, for a merged complaint, that the caller may see the one it went into.
 """
 
 from __future__ import annotations
@@ -12,10 +13,8 @@ from typing import Any
 from django.db.models import Prefetch
 from django.urls import reverse
 
-from anju.complaints import access
+from anju.complaints import access, disclosure
 from anju.complaints.models import Complaint, Supervision
-from anju.complaints.transitions import DESK, RESIDENT
-from anju.lib import phones
 
 LIST_RELATED = ("estate", "category", "department", "handler")
 DETAIL_RELATED = (*LIST_RELATED, "room__unit__building__estate", "building__estate", "facility__estate",
@@ -55,17 +54,22 @@ def list_item(c: Complaint) -> dict[str, Any]:
     }
 
 
-def complainant(c: Complaint, role: str | None) -> dict[str, Any] | None:
-    """Desk roles and the complainant see the contact details; handlers a masked phone,
-    and nothing at all when the complainant asked to stay anonymous."""
-    name, phone, email = c.complainant_name, c.complainant_phone, c.contact_email
-    if not (name or phone or email):
+def complainant(c: Complaint, user: Any, *, revealed: bool = False) -> dict[str, Any] | None:
+    """The complainant as ``user`` may see them (``anju.complaints.disclosure``): masked for
+    staff unless revealed, and nothing at all when hidden or there is nothing to show."""
+    view = disclosure.contact_view(user, c, revealed=revealed)
+    if view.hidden or view.empty:
         return None
-    if role in DESK or role == RESIDENT:
-        return {"name": name, "phone": phone, "email": email, "masked": False}
-    if c.anonymous:
+    return {"name": view.name, "phone": view.phone, "email": view.email, "masked": view.masked,
+            "can_reveal": view.can_reveal}
+
+
+def _merged_into(c: Complaint, user: Any) -> str | None:
+    """The number of the complaint this one was merged into, when the caller may see it."""
+    merged = c.merged_into
+    if merged is None or not access.visible_complaints(user).filter(pk=merged.pk).exists():
         return None
-    return {"name": name, "phone": phones.mask(phone) if phone else "", "email": "", "masked": True}
+    return merged.number
 
 
 def _place(c: Complaint) -> dict[str, Any]:
@@ -78,15 +82,14 @@ def _place(c: Complaint) -> dict[str, Any]:
 
 
 def detail(c: Complaint, user: Any) -> dict[str, Any]:
-    role = access.role_of(user)
     return {
         **list_item(c),
         "description": c.description, "place": _place(c), "occurred_at": c.occurred_at,
-        "people_involved": c.people_involved, "complainant": complainant(c, role),
+        "people_involved": c.people_involved, "complainant": complainant(c, user),
         "anonymous": c.anonymous, "confidential": c.confidential, "in_scope": c.in_scope,
         "scope_reason": c.scope_reason, "referral_advice": c.referral_advice, "plan": c.plan,
         "result": c.result, "root_cause": c.root_cause,
-        "merged_into": c.merged_into.number if c.merged_into else None,
+        "merged_into": _merged_into(c, user),
         "reopen_count": c.reopen_count, "satisfaction": c.satisfaction, "solved": c.solved,
         "satisfaction_comment": c.satisfaction_comment, "feedback_due_at": c.feedback_due_at,
         "visit_due_at": c.visit_due_at, "first_feedback_at": c.first_feedback_at,

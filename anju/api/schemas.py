@@ -176,7 +176,16 @@ class Complainant(Schema):
     name: str
     phone: str
     email: str
-    masked: bool = Field(..., description="True when the caller's role sees only part of it.")
+    masked: bool = Field(..., description="True when the caller sees only part of it "
+                                           "(`138****5678`, `张*`).")
+    can_reveal: bool = Field(False, description="True when the caller may ask for it in full "
+                                                "with `POST /complaints/{number}/reveal`.")
+
+
+class RevealIn(Input):
+    reason: str = Field(..., max_length=20, description="callback, return_visit, site_visit, "
+                                                          "verify or other")
+    note: str = Field("", max_length=200, description="Required with reason `other`.")
 
 
 class EventOut(Schema):

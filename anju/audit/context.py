@@ -7,12 +7,13 @@ and ``anju.audit.log.record`` reads it when the caller passes none.
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+
+from anju.security.client_ip import client_ip
 
 _request: ContextVar[HttpRequest | None] = ContextVar("anju_audit_request", default=None)
 
@@ -39,10 +40,8 @@ def request_user(request: HttpRequest | None) -> Any:
 
 
 def request_ip(request: HttpRequest | None) -> str | None:
-    """The client address of ``request``, or None when it is missing or malformed."""
+    """The client address of ``request`` (behind trusted proxies, the forwarded one), or None
+    when it is missing or malformed."""
     if request is None:
         return None
-    try:
-        return str(ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")))
-    except ValueError:
-        return None
+    return client_ip(request)

@@ -114,7 +114,12 @@ def safe_username(username: str) -> str:
     number = phones.normalise(username)
     if phones.is_mobile(number):
         return phones.mask(number)
-    return _MOBILE_INSIDE.sub(lambda found: phones.mask(found.group()), username)
+    return scrub(username)
+
+
+def scrub(text: str) -> str:
+    """``text`` with every mobile number in it masked: for free text headed for the log."""
+    return _MOBILE_INSIDE.sub(lambda found: phones.mask(found.group()), text)
 
 
 def _label(actor: Any, request: HttpRequest | None) -> str:

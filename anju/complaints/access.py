@@ -14,25 +14,56 @@ complaints through ``visible_complaints`` and checks actions through
 * quality, admin — the estates of their reach (normally all); the only roles that
   see confidential complaints. Nobody else does, not even the handler they are
   assigned to; the complainant always sees their own.
+
+Personal data of the complainant (name, phone, e-mail) is shown masked to staff
+(``138****5678``, ``张*``) unless their role is in ``ANJU_PII_FULL_ROLES`` (none by
+default). Staff who talk to complainants — the desk roles, and the handler a complaint
+is assigned to — may reveal it, one complaint at a time, with a reason that goes to the
+audit log (``anju.complaints.disclosure``). Anonymous complainants are not shown to
+handlers at all.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from anju.complaints import transitions
 from anju.complaints.models import OPEN_STATUSES, Complaint, Status
-from anju.complaints.transitions import RESIDENT, Transition
+from anju.complaints.transitions import DESK, RESIDENT, Transition
 from anju.lib.errors import IllegalTransition, NotAllowed, NotFound
 from anju.staff.models import Role
 
 CONFIDENTIAL_ROLES = frozenset({Role.QUALITY, Role.ADMIN})
+# Staff who record complaints (受理) on any interface: the desk roles (quality records the
+# confidential ones, which an agent could not open afterwards). Handlers pass a complaint
+# to the desk rather than recording it themselves.
+RECORDING_ROLES = DESK
+
+
+class ComplainantLink:
+    """The complainant of one complaint, answering through a signed link (anju.visits.links).
+
+    No account and no sign-in: the signed token is the credential. Acts as ``resident``
+    and reaches exactly that one complaint.
+    """
+
+    is_authenticated = True
+    is_active = True
+    pk = None
+    staff = None
+    resident = None
+
+    def __init__(self, complaint_id: int) -> None:
+        self.complaint_id = complaint_id
 
 
 def role_of(user: Any) -> str | None:
     """The role a user acts in: a staff role, ``resident``, or None."""
+    if isinstance(user, ComplainantLink):
+        return RESIDENT
     if user is None or not user.is_authenticated or not user.is_active:
         return None
     staff = getattr(user, "staff", None)
@@ -41,6 +72,13 @@ def role_of(user: Any) -> str | None:
     if getattr(user, "resident", None) is not None:
         return RESIDENT
     return None
+
+
+def may_record(user: Any) -> bool:
+    """Whether ``user`` records new complaints at all: desk staff and residents (for the
+    estates they reach or live in: ``complaints.services``)."""
+    role = role_of(user)
+    return role == RESIDENT or role in RECORDING_ROLES
 
 
 def is_staff_member(user: Any) -> bool:
@@ -59,6 +97,8 @@ def visible_complaints(user: Any) -> QuerySet[Complaint]:
     qs = Complaint.objects.all()
     if role is None:
         return qs.none()
+    if isinstance(user, ComplainantLink):
+        return qs.filter(pk=user.complaint_id)
     if role == RESIDENT:
         return qs.filter(resident=user.resident)
     staff = user.staff
@@ -73,6 +113,16 @@ def visible_complaints(user: Any) -> QuerySet[Complaint]:
     if role == Role.SUPERVISOR and staff.departments.exists():
         return qs.filter(_estate_filter(staff), department__in=staff.departments.all())
     return qs.filter(_estate_filter(staff))
+
+
+# The warnings board (anju.warnings): supervisors, project managers, quality and
+# administrators watch and acknowledge the warnings within their reach
+# (``anju.warnings.selectors.visible_warnings``).
+WARNING_BOARD_ROLES = frozenset({Role.SUPERVISOR, Role.MANAGER, Role.QUALITY, Role.ADMIN})
+
+
+def may_watch_warnings(user: Any) -> bool:
+    return role_of(user) in WARNING_BOARD_ROLES
 
 
 def get_visible(user: Any, **lookup: Any) -> Complaint:
@@ -113,3 +163,33 @@ def check_action(user: Any, complaint: Complaint, action: str) -> Transition:
         # The lazy label renders in the language of whoever reads the error.
         raise IllegalTransition(status=Status(complaint.status).label)
     return transition
+
+
+# --------------------------------------------------------------------------- personal data
+
+
+def contact_hidden(user: Any, complaint: Complaint) -> bool:
+    """An anonymous complainant is not shown to handlers, not even masked."""
+    return complaint.anonymous and role_of(user) not in DESK and role_of(user) != RESIDENT
+
+
+def sees_contact_in_full(user: Any, complaint: Complaint) -> bool:
+    """Without a reveal: the complainant themselves, and roles configured to need it."""
+    role = role_of(user)
+    if isinstance(user, ComplainantLink):
+        return complaint.pk == user.complaint_id
+    if role == RESIDENT:
+        return complaint.resident_id is not None and complaint.resident_id == user.resident.pk
+    return role is not None and role in frozenset(settings.ANJU_PII_FULL_ROLES)
+
+
+def may_reveal_contact(user: Any, complaint: Complaint) -> bool:
+    """Desk roles, and the handler the complaint is assigned to, may reveal the contact.
+
+    The caller must already know the user can see the complaint.
+    """
+    role = role_of(user)
+    if role in DESK:
+        return True
+    return (role == Role.HANDLER and complaint.handler_id == user.pk
+            and not contact_hidden(user, complaint))

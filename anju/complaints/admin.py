@@ -4,10 +4,14 @@ Complaints change only through services (the console); the admin is for reading 
 the taxonomy administrators maintain.
 """
 
+from typing import Any, ClassVar
+
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from anju.complaints.access import visible_complaints
 from anju.complaints.models import Attachment, Category, Complaint, ComplaintEvent, Supervision
+from anju.privacy.admin import masked
 
 
 @admin.register(Category)
@@ -52,6 +56,12 @@ class ComplaintAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     inlines = [EventInline, SupervisionInline, AttachmentInline]
     list_select_related = ["estate", "category"]
+    # The complainant's details only masked: the console and the API reveal them, logged.
+    exclude = ["contact_name", "contact_phone", "contact_phone_index", "contact_email",
+               "people_involved", "idempotency_key"]
+    readonly_fields: ClassVar[list[Any]] = [masked("name", "contact_name", _("contact name")),
+                       masked("contact", "contact_phone", _("contact phone")),
+                       masked("contact", "contact_email", _("contact e-mail"))]
 
     def get_queryset(self, request):  # type: ignore[no-untyped-def]
         # The admin obeys the same access policy as every other interface.

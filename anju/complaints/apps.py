@@ -6,3 +6,6 @@ class ComplaintsConfig(AppConfig):
     name = "anju.complaints"
     label = "complaints"
     verbose_name = _("Complaints")
+
+    def ready(self) -> None:
+        from anju.complaints import followups  # noqa: F401  (enqueues follow-up work on commit)

@@ -146,6 +146,10 @@ class Complaint(BlindIndexed, models.Model):
     escalated = models.BooleanField(_("supervised (督办)"), default=False, db_index=True)
     merged_into = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="merged", verbose_name=_("merged into"))
+    # A repeat complaint (重复投诉): the earlier complaint of the same complainant, place and
+    # category within the window (set by anju.warnings.detectors).
+    repeat_of = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="repeats", verbose_name=_("repeat of"))
     status_before_hold = models.CharField(max_length=20, choices=Status.choices, blank=True,
                                           editable=False)
     reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)

@@ -41,7 +41,9 @@ from anju.complaints.uploads import check_uploads
 from anju.estates.models import Building, Estate, Facility, Resident, Room
 from anju.lib import phones
 from anju.lib.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from anju.sla import services as sla_services  # SLA deadlines (anju/sla)
 from anju.staff.models import Department, Role
+from anju.triage.rules import intake_urgency
 
 MAX_TEXT = 5000
 CLOCK_SKEW = timedelta(minutes=10)
@@ -94,8 +96,8 @@ def _check_intake_actor(actor: Any, estate: Estate, resident: Resident | None,
             # when a room is given.
             raise NotAllowed(_("This estate is outside your reach."))
         return own
-    if role is None:
-        raise NotAllowed()
+    if not access.may_record(actor):
+        raise NotAllowed(_("Handlers do not record complaints: please pass it to the service desk."))
     staff = actor.staff
     if not staff.reaches(estate.pk):
         raise NotAllowed(_("This estate is outside your reach."))
@@ -161,6 +163,9 @@ def complaint_create(
         raise InvalidInput(_("This category is no longer used."), errors={"category": [category.code]})
     files = list(files)
     content_types = check_uploads(files)
+    # Triage (anju/triage/rules.py): danger words and keyword rules make a complaint urgent
+    # at once; the model's full suggestion follows in the background.
+    urgency, triage_rules = intake_urgency(f"{title}\n{description}", urgency)
 
     complaint = Complaint(
         number=numbering.next_number(now), channel=channel, estate=estate, resident=resident,
@@ -172,12 +177,17 @@ def complaint_create(
         description=description, category=category, urgency=urgency, created_by=actor,
         idempotency_key=idempotency_key or None, created_at=now, updated_at=now,
     )
+    sla_targets = sla_services.stamp_intake(complaint)  # SLA (anju/sla): due columns, no query
     try:
         with transaction.atomic():
             complaint.save(force_insert=True)
+            sla_services.arm_intake(complaint, sla_targets)  # SLA (anju/sla): the sweep's checkpoints
             _attach(complaint, files, content_types, kind=Attachment.Kind.INTAKE, actor=actor)
+            received: dict[str, Any] = {"channel": channel}
+            if triage_rules:
+                received["triage_rules"] = triage_rules
             _append_event(complaint, actor=actor, action="complaint.received", to_status=Status.RECEIVED,
-                          data={"channel": channel}, now=now)
+                          data=received, now=now)
             feedback.tell_complainant(complaint, "complaint.received")
             transaction.on_commit(lambda: signals.complaint_changed.send(
                 sender=Complaint, complaint=complaint, action="received"))
@@ -246,6 +256,7 @@ def _transition(*, actor: Any, complaint_id: int, action: str, version: int | No
         _attach(complaint, files, content_types, kind=file_kind, actor=actor)
         _append_event(complaint, actor=actor, action=transition.event_code, from_status=from_status,
                       to_status=complaint.status, note=note, data=data, now=now)
+        sla_services.recompute(complaint)  # SLA (anju/sla): deadlines and checkpoints from the trail
         if tell:
             feedback.tell_complainant(complaint, transition.event_code, note=note)
         transaction.on_commit(lambda: signals.complaint_changed.send(
@@ -316,6 +327,11 @@ def _check_handler(complaint: Complaint, department: Department, handler: Any) -
     if staff is None or staff.role not in (Role.HANDLER, Role.SUPERVISOR) or not handler.is_active:
         raise InvalidInput(_("%(name)s cannot handle complaints."), errors={"handler": ["role"]},
                            name=str(handler))
+    if complaint.confidential and staff.role not in access.CONFIDENTIAL_ROLES:
+        # They could not even open it (anju/complaints/access.py): dispatch it to the
+        # department without a handler, for the quality department to follow.
+        raise InvalidInput(_("%(name)s cannot see confidential complaints; leave the handler "
+                             "empty."), errors={"handler": ["confidential"]}, name=str(handler))
     if not staff.departments.filter(pk=department.pk).exists():
         raise InvalidInput(_("%(name)s does not work in %(department)s."),
                            errors={"handler": ["department"]}, name=str(handler),
@@ -428,9 +444,13 @@ def is_dissatisfied(satisfaction: int, solved: bool | None) -> bool:
 
 
 def complaint_rate(*, actor: Any, complaint_id: int, satisfaction: int, solved: bool | None = None,
-                   comment: str = "", version: int | None = None,
+                   comment: str = "", escalation_reason: str = "", version: int | None = None,
                    now: datetime | None = None) -> Complaint:
-    """Record the satisfaction rating. Satisfied closes; dissatisfied reopens and escalates."""
+    """Record the satisfaction rating. Satisfied closes; dissatisfied reopens and escalates.
+
+    ``escalation_reason`` (anju.visits: the survey's reasons and comment) is what the
+    supervisor reads on a dissatisfied rating; without it, the comment.
+    """
     if not isinstance(satisfaction, int) or not 1 <= satisfaction <= 5:
         raise InvalidInput(_("Please give between one and five stars."),
                            errors={"satisfaction": ["range"]})
@@ -445,7 +465,8 @@ def complaint_rate(*, actor: Any, complaint_id: int, satisfaction: int, solved: 
             c.escalated = True
             c.resolved_at = None
             Supervision.objects.create(complaint=c, by=None, level="dissatisfied",
-                                       reason=comment or str(_("The complainant is not satisfied.")),
+                                       reason=(escalation_reason.strip()[:MAX_TEXT] or comment
+                                               or str(_("The complainant is not satisfied."))),
                                        created_at=now)
             return [*fields, "reopen_count", "escalated", "resolved_at"]
         c.closed_at = now

@@ -110,6 +110,7 @@ class ReferOutForm(ActionForm):
 
 class DispatchForm(ClassifyFieldsMixin, ActionForm):
     action = "assign"
+    route: Any = None  # anju/routing: the suggested route (anju.routing.services.Route)
     department = department_field()
     handler = forms.TypedChoiceField(label=_("Handler"), coerce=int, required=False,
                                      empty_value=None)
@@ -125,13 +126,27 @@ class DispatchForm(ClassifyFieldsMixin, ActionForm):
         field.widget = GroupedSelect(group_keys=keys, attrs={
             "data-filter-by": f"{self.action}-department"})
         field.choices = choices  # after the widget: the setter copies them onto it
+        # anju/routing: say why the department and handler were preselected.
+        if self.route is not None and self.route.department is not None:
+            self.fields["department"].help_text = gettext("Suggested: %(reason)s") % {
+                "reason": self.route.text}
 
     def initial_for(self, complaint: Complaint) -> dict[str, Any]:
         initial = super().initial_for(complaint)
         category = complaint.category
         department = complaint.department_id or (category.department_id if category else None)
-        return {**initial, "department": department, "handler": complaint.handler_id,
-                "plan": complaint.plan}
+        handler = complaint.handler_id
+        # anju/routing: on first dispatch, preselect the suggested route (kept, so that a
+        # different choice is recorded as an override: anju.routing.services.record_decision).
+        self.route = None
+        if self.action == "assign" and complaint.department_id is None:
+            from anju.routing.services import remember_route
+
+            self.route = remember_route(complaint)
+            if self.route.department is not None:
+                department = self.route.department.pk
+                handler = self.route.handler.pk if self.route.handler else None
+        return {**initial, "department": department, "handler": handler, "plan": complaint.plan}
 
     def _handler_choices(self) -> tuple[list[Any], dict[str, str]]:
         groups: dict[Any, list[tuple[int, str]]] = {}

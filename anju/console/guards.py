@@ -10,11 +10,11 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from anju.complaints import access
 from anju.complaints.access import is_staff_member, role_of
 from anju.complaints.transitions import RESIDENT
 from anju.staff.models import Role
 
-INTAKE_ROLES = frozenset({Role.AGENT, Role.SUPERVISOR, Role.MANAGER})
 ADMIN_LINK_ROLES = frozenset({Role.QUALITY, Role.ADMIN})
 
 
@@ -38,4 +38,4 @@ def not_staff(request: HttpRequest) -> HttpResponse:
 
 
 def may_take_intake(user: Any) -> bool:
-    return role_of(user) in INTAKE_ROLES
+    return access.is_staff_member(user) and access.may_record(user)

@@ -15,10 +15,20 @@ from datetime import datetime
 from django.db import transaction
 
 from anju.accounts.models import User
-from anju.complaints.models import Category
-from anju.demo import history, people, places, plans, stories
+from anju.complaints.models import Category, Complaint
+from anju.demo import (
+    history,
+    people,
+    places,
+    plans,
+    routing_scene,
+    stories,
+    visits_scene,
+    warnings_scene,
+)
 from anju.estates.models import Company, Estate
 from anju.staff.models import Department
+from anju.triage.services import suggestion_backfill
 
 DEFAULT_COMPLAINTS = 720
 DEFAULT_SEED = 2026
@@ -63,10 +73,24 @@ def build_demo(*, complaints: int = DEFAULT_COMPLAINTS, seed: int = DEFAULT_SEED
         cast = plans.Cast(users=users,
                           departments={d.code: d for d in Department.objects.all()},
                           categories={c.code: c for c in Category.objects.select_related("department")})
-        planned = stories.plan_history(total=complaints, sites=sites, people=residents, cast=cast,
+        # The warnings scene files a few complaints of its own at the end: part of the total.
+        planned = stories.plan_history(total=complaints - warnings_scene.COMPLAINTS, sites=sites, people=residents, cast=cast,
                                        rng=rng, now=now)
         log("planned")
         steps = history.replay(planned, progress=lambda done: log(f"{done} steps"))
+        # A hotspot, a repeat and an escalation risk for the warnings board (anju/warnings).
+        warnings_scene.stage(sites=sites, people=residents, users=users, now=now)
+        log("pattern warnings")
+        # The scene's lift reports grouped into one incident (anju/routing).
+        routing_scene.stage(now=now)
+        log("incidents")
+        # Triage suggestions on every complaint, decided where staff classified it (anju/triage).
+        suggestion_backfill(list(Complaint.objects.filter(estate__company__name=places.COMPANY)
+                                 .select_related("category")))
+        log("triage suggestions")
+        # Open return visits of the resolved complaints, one with failed calls (anju/visits).
+        visits_scene.stage(now=now, users=users)
+        log("return visits")
     return Built(rooms=sum(len(site.rooms) for site in sites.values()),
                  residents=sum(len(r) for r in residents.residents.values()), staff=len(users),
-                 complaints=len(planned), steps=steps)
+                 complaints=len(planned) + warnings_scene.COMPLAINTS, steps=steps)

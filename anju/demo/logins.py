@@ -30,6 +30,10 @@ def logins_text(*, port: str) -> str:
     lines += [
         "",
         _("Django admin: %(url)s (user admin)") % {"url": f"{base}/admin/"},
+        _("  admin and quality set up two-factor sign-in the first time they sign in: scan the "
+          "QR code with any authenticator app (or type the key shown)."),
+        _("  Staff see complainants' names and phone numbers masked; \"Show in full\" on a "
+          "complaint reveals them and records it in the audit log."),
         "",
         _("Resident portal: %(url)s") % {"url": f"{base}/portal/"},
     ]

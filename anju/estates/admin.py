@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from anju.estates.models import Building, Company, Estate, Facility, Residency, Resident, Room, Unit
+from anju.privacy.admin import MaskedFieldsForm, masked
 
 
 @admin.register(Company)
@@ -66,9 +67,20 @@ class ResidencyInline(admin.TabularInline):
     raw_id_fields = ["room"]
 
 
+class ResidentForm(MaskedFieldsForm):
+    masked_fields = {"name": "name", "phone": "contact", "id_number": "id_number"}
+
+    class Meta:
+        model = Resident
+        fields = "__all__"
+
+
 @admin.register(Resident)
 class ResidentAdmin(admin.ModelAdmin):
-    list_display = ["name", "phone", "phone_verified_at"]
+    # Names and numbers are shown masked, in the list and in the form (anju/privacy/admin.py).
+    form = ResidentForm
+    list_display = [masked("name", "name", _("name")), masked("contact", "phone", _("phone")),
+                    "phone_verified_at"]
     # Names and numbers are encrypted: the search box finds a resident by the exact phone
     # or ID card number through the blind indexes (get_search_results below).
     search_fields = ["phone_index"]

@@ -63,6 +63,7 @@ class CleanImage:
 def can_decode(content_type: str) -> bool:
     """Whether this installation can re-encode the type (HEIC needs a HEIF plugin)."""
     entry = FORMATS.get(content_type)
+    Image.init()  # Pillow registers its decoders lazily: until then Image.OPEN may be empty
     return entry is not None and entry[0] in Image.OPEN
 
 

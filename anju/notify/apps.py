@@ -6,3 +6,6 @@ class NotifyConfig(AppConfig):
     name = "anju.notify"
     label = "notify"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from anju.notify import staff  # noqa: F401  (registers the staff-alert follow-ups)

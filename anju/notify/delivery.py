@@ -11,10 +11,11 @@ import logging
 from datetime import datetime, timedelta
 
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from anju.notify.channels import DeliveryError, for_channel
-from anju.notify.models import Message
+from anju.notify.models import Attempt, Message
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -53,10 +54,37 @@ def _send_one(message: Message, *, now: datetime) -> int:
         message.next_attempt_at = now + backoff(message.attempts)
         message.last_error = str(exc)[:1000]
         message.save(update_fields=["state", "attempts", "next_attempt_at", "last_error"])
+        Attempt.objects.create(message=message, number=message.attempts, at=now,
+                               permanent=exc.permanent, error=message.last_error)
+        # Never the recipient or the text: the error and the row's id only.
         logger.warning("Delivery of message %s failed (attempt %s): %s", message.pk,
                        message.attempts, exc)
+        if give_up:
+            _after_failure(message)
         return 0
     message.state = Message.State.SENT
     message.sent_at = timezone.now()
     message.save(update_fields=["state", "attempts", "sent_at"])
+    Attempt.objects.create(message=message, number=message.attempts, at=now, ok=True)
     return 1
+
+
+def _after_failure(message: Message) -> None:
+    """A complainant's message failed for good: tell the staff, who must call instead."""
+    if message.complaint_id is None or message.channel in (Message.Channel.WECOM,
+                                                           Message.Channel.IN_APP):
+        return
+    from anju.notify.services import alert_staff, notify_user
+    from anju.notify.templating import render
+
+    complaint = message.complaint
+    alert_staff("staff.delivery_failed", complaint=complaint, channel=message.channel,
+                note=message.last_error[:200])
+    if complaint is not None and complaint.handler_id is not None:
+        with translation.override("zh-hans"):
+            body = render(_("Complaint {number}: the {channel} to the complainant could not be "
+                            "delivered ({error}). Please contact them another way."),
+                          {"number": complaint.number, "channel": message.get_channel_display(),
+                           "error": message.last_error[:200]})
+        notify_user(complaint.handler, kind="staff.delivery_failed", complaint=complaint,
+                    subject=complaint.number, body=body)

@@ -141,25 +141,4 @@ class NoteForm(VersionForm):
         return data
 
 
-STARS = [
-    (5, _("Very satisfied")),
-    (4, _("Satisfied")),
-    (3, _("It is all right")),
-    (2, _("Not satisfied")),
-    (1, _("Very unsatisfied")),
-]
-SOLVED = [("yes", _("Yes, it is solved")), ("no", _("No, not solved"))]
-
-
-class RateForm(VersionForm):
-    satisfaction = forms.TypedChoiceField(
-        label=_("How satisfied are you?"), choices=STARS, coerce=int, widget=forms.RadioSelect,
-        error_messages={"required": _("Please choose from one to five stars.")})
-    solved = forms.ChoiceField(label=_("Is the problem solved?"), choices=SOLVED,
-                               widget=forms.RadioSelect, required=False)
-    comment = forms.CharField(label=_("Anything else you want to tell us? (optional)"),
-                              max_length=2000, required=False,
-                              widget=forms.Textarea(attrs={"rows": 3}))
-
-    def clean_solved(self) -> bool | None:
-        return {"yes": True, "no": False}.get(self.cleaned_data.get("solved") or "")
+# The rating page uses the satisfaction survey's form (anju.visits.forms.SurveyForm).

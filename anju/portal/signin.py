@@ -16,10 +16,29 @@ from anju.lib import phones
 from anju.lib.errors import DomainError
 from anju.portal import errors
 from anju.portal.forms import CodeForm, PhoneForm
+from anju.privacy import crypto
 from anju.security.client_ip import client_ip
 
 SESSION_PHONE = "portal_signin_phone"
 SESSION_NEXT = "portal_signin_next"
+SESSION_PURPOSE = "portal.signin.phone"
+
+
+def _remember_phone(request: HttpRequest, phone: str) -> None:
+    """Keep the typed number between the two screens, encrypted: sessions live in the
+    database like everything else (anju.privacy)."""
+    request.session[SESSION_PHONE] = crypto.encrypt(phone, SESSION_PURPOSE)
+
+
+def _remembered_phone(request: HttpRequest) -> str:
+    token = request.session.get(SESSION_PHONE)
+    if not token:
+        return ""
+    try:
+        return crypto.decrypt(token, SESSION_PURPOSE)
+    except crypto.DecryptionError:  # a key retired meanwhile: ask for the number again
+        request.session.pop(SESSION_PHONE, None)
+        return ""
 
 
 def _safe_next(request: HttpRequest, url: str | None) -> str:
@@ -50,11 +69,11 @@ def signin(request: HttpRequest) -> HttpResponse:
             except DomainError as error:
                 errors.attach(form, error)
             else:
-                request.session[SESSION_PHONE] = phones.normalise(form.cleaned_data["phone"])
+                _remember_phone(request, phones.normalise(form.cleaned_data["phone"]))
                 request.session[SESSION_NEXT] = next_url
                 return redirect("portal:signin_code")
     else:
-        form = PhoneForm(initial={"phone": request.session.get(SESSION_PHONE, "")})
+        form = PhoneForm(initial={"phone": _remembered_phone(request)})
     return render(request, "portal/signin.html", {"form": form, "next": next_url},
                   status=422 if form.errors else 200)
 
@@ -63,7 +82,7 @@ def signin_code(request: HttpRequest) -> HttpResponse:
     """Screen two: the code from the SMS. Success signs the resident in."""
     if (elsewhere := _already_in(request)) is not None:
         return elsewhere
-    phone = request.session.get(SESSION_PHONE)
+    phone = _remembered_phone(request)
     if not phone:
         return redirect("portal:signin")
     if request.method == "POST":

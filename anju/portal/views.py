@@ -27,12 +27,14 @@ from anju.portal import errors, progress
 from anju.portal.forms import (
     ComplaintForm,
     NoteForm,
-    RateForm,
     WithdrawForm,
     category_label,
     new_idempotency_key,
 )
 from anju.portal.guards import resident_required
+from anju.visits.forms import SurveyForm
+from anju.visits.models import SurveyResponse
+from anju.visits.services import answers_from, survey_submit
 
 PAGE_SIZE = 20
 RESULT_STATUSES = frozenset({Status.RESOLVED, Status.CLOSED})
@@ -180,9 +182,12 @@ def _with_version(request: HttpRequest, complaint: Complaint) -> Any:
 
 
 def _rate(request: HttpRequest, complaint: Complaint, data: dict[str, Any]) -> Complaint:
-    return services.complaint_rate(
-        actor=request.user, complaint_id=complaint.pk, satisfaction=data["satisfaction"],
-        solved=data["solved"], comment=data["comment"], version=data["version"])
+    # The satisfaction survey (anju.visits): rates through complaint_rate and stores the
+    # answer with its reasons for statistics.
+    response = survey_submit(actor=request.user, complaint_id=complaint.pk,
+                             answers=answers_from(data), source=SurveyResponse.Source.PORTAL,
+                             version=data["version"])
+    return response.complaint
 
 
 def _note(request: HttpRequest, complaint: Complaint, data: dict[str, Any]) -> Complaint:
@@ -199,7 +204,7 @@ def _withdraw(request: HttpRequest, complaint: Complaint, data: dict[str, Any]) 
 
 @resident_required
 def rate(request: HttpRequest, number: str) -> HttpResponse:
-    return _action_page(request, number, actions={"rate", "rate_reopen"}, form_class=RateForm,
+    return _action_page(request, number, actions={"rate", "rate_reopen"}, form_class=SurveyForm,
                         template="portal/rate.html", title=gettext_lazy("Rate the result"),
                         done=_rated, perform=_rate)
 

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from anju.complaints.models import FINAL_STATUSES, Complaint, ComplaintEvent, Supervision
 from anju.notify.models import Message
 from anju.retention.redact import redact, redact_data
+from anju.visits.models import SurveyResponse, VisitAttempt
 
 RETENTION_EVENT = "retention.anonymised"
 # Emptied outright: they identify the complainant and carry no statistic.
@@ -76,7 +77,8 @@ def complaint_anonymise(*, complaint_id: int, cutoff: datetime, now: datetime) -
         events = _scrub_events(complaint, people, names)
         _scrub_supervisions(complaint, names)
         files = _remove_files(complaint, people)
-        messages = _scrub_messages(complaint, names)
+        messages = _scrub_messages(complaint, people, names)
+        _scrub_visits(complaint, names)
         cleared = _scrub_complaint(complaint, people, names, now)
         ComplaintEvent.objects.create(
             complaint=complaint, action=RETENTION_EVENT, actor=None, actor_label="system",
@@ -152,15 +154,30 @@ def _remove_files(complaint: Complaint, people: set[int]) -> int:
     return removed
 
 
-def _scrub_messages(complaint: Complaint, names: list[str]) -> int:
+def _scrub_messages(complaint: Complaint, people: set[int], names: list[str]) -> int:
     changed = []
     for message in Message.objects.filter(complaint=complaint):
         message.recipient = ""
         message.subject = redact(message.subject, names)
         message.body = redact(message.body, names)
+        if message.user_id in people:  # an in-app message to the complainant's account
+            message.user = None
         changed.append(message)
-    Message.objects.bulk_update(changed, ["recipient", "subject", "body"])
+    Message.objects.bulk_update(changed, ["recipient", "subject", "body", "user"])
     return len(changed)
+
+
+def _scrub_visits(complaint: Complaint, names: list[str]) -> None:
+    """The survey's free comment is the complainant's own words: cleared (the scores stay
+    for the statistics). Agents' call notes are redacted like the trail."""
+    SurveyResponse.objects.filter(complaint=complaint).exclude(comment="").update(comment="")
+    changed = []
+    for attempt in VisitAttempt.objects.filter(visit__complaint=complaint).exclude(note=""):
+        note = redact(attempt.note, names)
+        if note != attempt.note:
+            attempt.note = note
+            changed.append(attempt)
+    VisitAttempt.objects.bulk_update(changed, ["note"])
 
 
 def _scrub_complaint(complaint: Complaint, people: set[int], names: list[str],

@@ -31,6 +31,7 @@ class Report:
     messages_cleared: int = 0
     sign_in_codes_deleted: int = 0
     messages_deleted: int = 0
+    sign_in_counters_deleted: int = 0
 
     @property
     def complaints(self) -> int:
@@ -41,7 +42,8 @@ class Report:
                 "complaints": self.complaints, "complaints_by_estate": self.complaints_by_estate,
                 "files_removed": self.files_removed, "messages_cleared": self.messages_cleared,
                 "sign_in_codes_deleted": self.sign_in_codes_deleted,
-                "messages_deleted": self.messages_deleted}
+                "messages_deleted": self.messages_deleted,
+                "sign_in_counters_deleted": self.sign_in_counters_deleted}
 
 
 def years_before(moment: datetime, years: int) -> datetime:
@@ -54,7 +56,7 @@ def years_before(moment: datetime, years: int) -> datetime:
 def retention_apply(*, years: int | None = None, now: datetime | None = None,
                     dry_run: bool = False) -> Report:
     """Anonymise complaints finished more than ``years`` (ANJU_RETENTION_YEARS) ago and
-    delete old sign-in codes and finished outbox messages."""
+    delete old sign-in codes, finished outbox messages and spent sign-in counters."""
     now = now or timezone.now()
     years = settings.ANJU_RETENTION_YEARS if years is None else years
     report = Report(cutoff=years_before(now, years), dry_run=dry_run)
@@ -69,6 +71,8 @@ def retention_apply(*, years: int | None = None, now: datetime | None = None,
         purge.old_finished_messages(
             before=now - timedelta(days=settings.ANJU_RETENTION_MESSAGE_DAYS)),
         dry_run=dry_run)
+    report.sign_in_counters_deleted = purge.purge(purge.stale_sign_in_throttles(now=now),
+                                                  dry_run=dry_run)
     return report
 
 

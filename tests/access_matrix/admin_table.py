@@ -41,7 +41,22 @@ ADMIN_MODELS: dict[str, frozenset[str]] = {
     "complaints.category": EDIT,
     "complaints.complaint": READ_ONLY,  # complaints change only through the services
     "notify.message": NO_ADD,
+    "notify.messagetemplate": EDIT,
+    "notify.contactpreference": EDIT,
     "worker.periodicjob": EDIT,
+    "triage.keywordrule": EDIT,
+    "triage.suggestion": READ_ONLY,  # made by triage, decided in the console
+    "warnings.warning": READ_ONLY,  # raised by the sweeps; acknowledged with an admin action
+    "warnings.patternsettings": EDIT,
+    "sla.policy": EDIT,
+    "sla.estatehours": EDIT,
+    "sla.calendaroverride": EDIT,
+    "routing.routingsettings": EDIT,
+    "routing.estateroute": EDIT,
+    "routing.routedecision": READ_ONLY,  # written when a complaint is dispatched
+    "routing.incident": READ_ONLY,  # grouped by intake and the sweep
+    "visits.returnvisit": READ_ONLY,  # opened on resolve; worked on the console's call screen
+    "visits.surveyresponse": READ_ONLY,  # written by the survey service
 }
 
 

@@ -185,8 +185,9 @@ def _walk(complaint: Complaint, status: str, *, desk: Any, handler: Any,
         (S.VERIFIED, lambda: services.complaint_verify(actor=desk, complaint_id=pk,
                                                        category="repair")),
         (S.ASSIGNED, lambda: services.complaint_assign(
-            actor=desk, complaint_id=pk, department=engineering, handler=handler,
-            plan="今天下午上门查看")),
+            actor=desk, complaint_id=pk, department=engineering,
+            # A confidential complaint is never given to a handler who cannot open it.
+            handler=None if complaint.confidential else handler, plan="今天下午上门查看")),
         (S.IN_PROGRESS, lambda: services.complaint_accept(actor=worker, complaint_id=pk)),
         (S.ON_HOLD, lambda: services.complaint_hold(actor=worker, complaint_id=pk,
                                                     reason="等业主回家")),

@@ -23,7 +23,14 @@ actor (policy.ACTORS) on every kind of complaint (policy.KINDS) and a missing on
 * ``Reference(path)``         — API reference data any signed-in caller may read;
 * ``OwnAccount(path)``        — a staff member's own account (password, second factor): any
   signed-in staff member, about themselves only; never shows a complaint;
+* ``Reveal(interface, path)`` — showing a complainant's masked contact details in full
+  (test_reveal.py): visible and ``policy.may_reveal`` → ``revealed`` (the data, and one
+  ``pii.reveal`` audit entry), visible but not allowed → ``refused``, else ``hidden``;
 * ``Public(path)``            — open to everyone; must never show a complaint.
+* ``WarningBoard(path)`` / ``WarningWrite(path, write)`` — the warnings board and the
+  acknowledge / comment of one warning (test_warnings.py): only ``policy.WATCHES_WARNINGS``;
+  the board lists exactly the warnings about complaints they see, a write on a warning
+  about a complaint they do not see is ``hidden``.
 
 A page that fits none of these (an export, a reveal of masked data…) gets its own row type
 and test in this folder, in the same shape: an explicit table of who may, checked for
@@ -112,6 +119,15 @@ class OwnAccount:
 
 
 @dataclass(frozen=True)
+class Reveal:
+    interface: str
+    path: str
+
+    def __str__(self) -> str:
+        return f"POST {self.path}"
+
+
+@dataclass(frozen=True)
 class Public:
     path: str
     method: str = "get"
@@ -119,6 +135,50 @@ class Public:
 
     def __str__(self) -> str:
         return f"{self.method.upper()} {self.path}"
+
+
+@dataclass(frozen=True)
+class WarningBoard:
+    path: str
+    interface: str = CONSOLE
+
+    def __str__(self) -> str:
+        return f"GET {self.path}"
+
+
+@dataclass(frozen=True)
+class WarningWrite:
+    path: str  # "{id}" is replaced by the warning's id
+    write: str  # "acknowledge" or "comment"
+    interface: str = CONSOLE
+
+    def __str__(self) -> str:
+        return f"POST {self.path}"
+
+
+@dataclass(frozen=True)
+class VisitList:
+    """The return-visit list (anju/visits, test_visits.py): the desk roles (policy.VISITS)
+    see exactly the open visits of the complaints they see; everyone else is refused."""
+
+    path: str
+    interface: str = CONSOLE
+
+    def __str__(self) -> str:
+        return f"GET {self.path}"
+
+
+@dataclass(frozen=True)
+class VisitPage:
+    """One return visit's call screen (GET) or one of its writes (POST, ``write`` names the
+    form): visible and in policy.VISITS → ok/done, else refused or hidden like a missing id."""
+
+    path: str  # "{id}" is replaced by the visit's id
+    write: str = ""  # "" for the page; "attempt", "survey", "close", "link"
+    interface: str = CONSOLE
+
+    def __str__(self) -> str:
+        return f"{'POST' if self.write else 'GET'} {self.path}"
 
 
 def _console_acts() -> tuple[Act, ...]:
@@ -138,10 +198,31 @@ ROUTES: dict[str, tuple[Row, ...]] = {
     "console/login/code/": (Public("/console/login/code/"),),  # the second step of signing in
     "console/two-factor/": (OwnAccount("/console/two-factor/"),),
     "console/password/": (OwnAccount("/console/password/"),),
+    # In-app notifications (anju.notify): one's own bell; complaints shown only if visible.
+    "console/notifications/": (OwnAccount("/console/notifications/"),),
+    "portal/notifications/": (OwnAccount("/portal/notifications/", interface=PORTAL),),
+    "portal/settings/": (OwnAccount("/portal/settings/", interface=PORTAL),),
     "console/logout/": (Public("/console/logout/", method="post", statuses=frozenset({302})),),
     "console/new/": (Intake(CONSOLE, "/console/new/"),),
     "console/c/<str:number>/": (Read(CONSOLE, "/console/c/{number}/"),),
     "console/c/<str:number>/act/<slug:action>/": _console_acts(),
+    "console/c/<str:number>/reveal/": (Reveal(CONSOLE, "/console/c/{number}/reveal/"),),
+    # Correcting a triage suggestion is a change of classification (accepting: tests/triage).
+    "console/c/<str:number>/suggestion/": (Act(CONSOLE, "/console/c/{number}/suggestion/", "classify"),),
+    # The warnings board (anju/warnings).
+    "console/warnings/": (WarningBoard("/console/warnings/"),),
+    "console/warnings/<int:pk>/acknowledge/": (WarningWrite("/console/warnings/{id}/acknowledge/",
+                                                            "acknowledge"),),
+    "console/warnings/<int:pk>/comment/": (WarningWrite("/console/warnings/{id}/comment/", "comment"),),
+    # Return visits (anju/visits): the list, the call screen and its writes.
+    "console/visits/": (VisitList("/console/visits/"),),
+    "console/visits/<int:pk>/": (VisitPage("/console/visits/{id}/"),),
+    "console/visits/<int:pk>/attempt/": (VisitPage("/console/visits/{id}/attempt/", "attempt"),),
+    "console/visits/<int:pk>/survey/": (VisitPage("/console/visits/{id}/survey/", "survey"),),
+    "console/visits/<int:pk>/close/": (VisitPage("/console/visits/{id}/close/", "close"),),
+    "console/visits/<int:pk>/link/": (VisitPage("/console/visits/{id}/link/", "link"),),
+    # The signed-link survey: public; a token that is not valid shows no complaint (404).
+    "survey/<str:token>/": (Public("/survey/not-a-valid-token/", statuses=frozenset({404})),),
     # The resident portal
     "portal/": (List(PORTAL, "/portal/"),),
     "portal/signin/": (Public("/portal/signin/"),),
@@ -177,6 +258,7 @@ API_OPERATIONS: dict[str, tuple[Row, ...]] = {
     "complaints_add_note": (Act(API, "/api/v1/complaints/{number}/notes", "note", write="note"),),
     "complaints_upload": (Act(API, "/api/v1/complaints/{number}/attachments", "note",
                               write="upload"),),
+    "complaints_reveal": (Reveal(API, "/api/v1/complaints/{number}/reveal"),),
     "categories_list": (Reference("/api/v1/categories"),),
     "departments_list": (Reference("/api/v1/departments"),),
     "estates_list": (Reference("/api/v1/estates"),),

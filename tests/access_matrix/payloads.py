@@ -22,7 +22,9 @@ TEXT = {
 ADVICE = "请联系开发商客服"
 
 
-def _handler_id(cast: Cast, kind: str) -> int:
+def _handler_id(cast: Cast, kind: str) -> int | None:
+    if kind == "confidential":  # no handler can open it: dispatched to the department only
+        return None
     return cast.users["handler_b" if cast.targets[kind].estate == "b" else "handler"].pk
 
 
@@ -30,7 +32,7 @@ def console_form(cast: Cast, kind: str, action: str) -> tuple[str, dict[str, Any
     """(the form's slug in /console/c/<n>/act/<slug>/, the posted fields without version)."""
     repair = cast.categories["repair"].pk
     dispatch = {"department": cast.departments["engineering"].pk,
-                "handler": _handler_id(cast, kind), "plan": TEXT["plan"], "category": repair,
+                "handler": _handler_id(cast, kind) or "", "plan": TEXT["plan"], "category": repair,
                 "urgency": "normal"}
     forms: dict[str, tuple[str, dict[str, Any]]] = {
         "verify": ("verify", {"note": TEXT["verify"], "category": repair, "urgency": "normal"}),

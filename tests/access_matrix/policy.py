@@ -79,13 +79,14 @@ REACH = {
     "handler_peer": frozenset("a"), "handler_env": frozenset("a"), "supervisor": frozenset("a"),
     "manager": frozenset("a"), "quality": frozenset("ab"), "admin": frozenset("ab"),
 }
-# Where each actor may record a new complaint, per interface. The console's intake is for
-# the desk (agents, supervisors, managers); through the API any staff member records
-# within their reach, and residents about the estates they live in; in the portal,
-# residents about their own homes.
+# Where each actor may record a new complaint, per interface. Intake is for the desk
+# (agents, supervisors, managers, quality, administrators) within their reach, in the
+# console and through the API; residents record through the API about the estates they
+# live in and in the portal about their own homes. Handlers record nothing.
+DESK_RECORDERS = ("agent", "agent_b", "supervisor", "manager", "quality", "admin")
 RECORDS_IN = {
-    "console": {a: REACH[a] for a in ("agent", "agent_b", "supervisor", "manager")},
-    "api": {a: REACH[a] for a in ACTORS if a != "anonymous"},
+    "console": {a: REACH[a] for a in DESK_RECORDERS},
+    "api": {a: REACH[a] for a in (*DESK_RECORDERS, "resident", "other_resident")},
     "portal": {a: REACH[a] for a in ("resident", "other_resident")},
 }
 
@@ -124,3 +125,24 @@ def may_act(actor: str, action: str) -> bool:
     if role == Role.HANDLER and transition.assignee_only:
         return actor == ASSIGNEE
     return True
+
+
+# Who may show a complainant's masked contact details in full (when they see the
+# complaint): the desk roles, and the handler it is assigned to. Residents see their own
+# in full anyway and have nothing to reveal.
+REVEALS = frozenset({"agent", "agent_b", "supervisor", "manager", "quality", "admin", ASSIGNEE})
+REVEAL_STATUS = Status.ASSIGNED
+
+
+def may_reveal(actor: str) -> bool:
+    return actor in REVEALS
+
+
+# Who watches the warnings board, acknowledges and comments on warnings (within the
+# complaints they see): supervisors, project managers, quality and administrators.
+WATCHES_WARNINGS = frozenset({"supervisor", "manager", "quality", "admin"})
+
+
+# Who makes return visits (anju/visits: the list, the call screen and its writes), within
+# the complaints they see: the desk roles.
+VISITS = frozenset({"agent", "agent_b", "supervisor", "manager", "quality", "admin"})

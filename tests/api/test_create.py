@@ -179,10 +179,21 @@ def test_a_create_runs_a_handful_of_queries(api_for, agent, world, categories,
                                             django_assert_max_num_queries):
     api = api_for(agent)
     api.get("/me")  # the key's first use records last_used_at
-    # 14 for the complaint, +3 for its audit entry (lock the chain head, insert, move the head).
-    with django_assert_max_num_queries(17):
+    # 14 for the complaint, +3 for its audit entry (lock the chain head, insert, move the head),
+    # +1 for its SLA checkpoints, +3 for the SLA policy snapshot (policies, working hours,
+    # calendar overrides: cold here, then cached per process like the categories; anju/sla).
+    with django_assert_max_num_queries(21):
         response = api.post("/complaints", {"estate": "a", "description": "漏水",
                                             "category": "repair",
                                             "room_id": world["a"]["rooms"][0].pk},
                             **{"Idempotency-Key": "q-1"})
     assert response.status_code == 201
+
+
+@pytest.mark.parametrize("role", ["handler", "handler_env"])
+def test_only_the_desk_and_residents_record_complaints(api_for, request, world, role):
+    # The same rule as the console's intake page (anju/complaints/access.py may_record).
+    api = api_for(request.getfixturevalue(role))
+    response = api.post("/complaints", {"estate": "a", "description": "楼道灯坏了"})
+    assert response.status_code == 403
+    assert not Complaint.objects.exists()

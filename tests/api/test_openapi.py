@@ -12,6 +12,7 @@ EXPECTED = {
     ("/api/v1/complaints/{number}/actions/{action}", "post"): "complaints_act",
     ("/api/v1/complaints/{number}/notes", "post"): "complaints_add_note",
     ("/api/v1/complaints/{number}/attachments", "post"): "complaints_upload",
+    ("/api/v1/complaints/{number}/reveal", "post"): "complaints_reveal",
     ("/api/v1/categories", "get"): "categories_list",
     ("/api/v1/estates", "get"): "estates_list",
     ("/api/v1/departments", "get"): "departments_list",

@@ -22,11 +22,11 @@ def test_the_list_is_newest_first_and_paginated(api_for, agent, new_complaint):
 
 
 def test_the_list_filters_by_status_estate_category_urgency_channel_and_escalation(
-        api_for, quality, agent, new_complaint, world, categories, departments):
+        api_for, quality, agent, agent_b, new_complaint, world, categories, departments):
     plain = new_complaint()
     urgent = new_complaint(urgency=Urgency.URGENT, category=categories["elevator"])
     phoned = new_complaint(actor=agent, channel=Channel.PHONE, description="电话投诉")
-    in_b = new_complaint(actor=quality, estate=world["b"]["estate"], room=None)
+    in_b = new_complaint(actor=agent_b, estate=world["b"]["estate"], room=None)
     services.complaint_verify(actor=agent, complaint_id=plain.pk)
     services.complaint_escalate(actor=quality, complaint_id=urgent.pk, reason="领导关注")
     api = api_for(quality)
@@ -104,8 +104,9 @@ def test_the_detail_has_the_timeline_allowed_actions_and_version(api_for, agent,
     actions = [a["code"] for a in detail["allowed_actions"]]
     assert "assign" in actions and "resolve" not in actions and "verify" not in actions
     assert detail["place"]["label"] == "翠湖苑 1栋1单元101"
-    assert detail["complainant"] == {"name": "张三", "phone": "13800001111", "email": "",
-                                     "masked": False}
+    # Staff see the complainant masked; an agent may reveal them (tests/api/test_reveal.py).
+    assert detail["complainant"] == {"name": "张*", "phone": "138****1111", "email": "",
+                                     "masked": True, "can_reveal": True}
 
 
 def test_the_detail_shows_what_the_resident_may_do(api_for, resident, new_complaint):
@@ -126,7 +127,8 @@ def test_handlers_see_a_masked_phone_and_nothing_of_anonymous_complainants(
     named, anonymous = assigned(), assigned(anonymous=True)
     api = api_for(handler)
     shown = api.get(f"/complaints/{named.number}").json()["complainant"]
-    assert shown == {"name": "张三", "phone": "138****1111", "email": "", "masked": True}
+    assert shown == {"name": "张*", "phone": "138****1111", "email": "", "masked": True,
+                     "can_reveal": True}
     assert api.get(f"/complaints/{anonymous.number}").json()["complainant"] is None
 
 

@@ -115,3 +115,20 @@ def test_numbers_are_sequential_within_a_day(new_complaint):
 def test_a_resident_cannot_file_about_an_estate_they_do_not_live_in(new_complaint, estate_b):
     with pytest.raises(NotAllowed):
         new_complaint(estate=estate_b, room=None)
+
+
+def test_a_confidential_complaint_is_not_given_to_a_handler_who_cannot_open_it(
+        new_complaint, quality, handler, departments):
+    complaint = new_complaint(confidential=True)
+    services.complaint_verify(actor=quality, complaint_id=complaint.pk)
+    with pytest.raises(InvalidInput) as refused:
+        services.complaint_assign(actor=quality, complaint_id=complaint.pk, plan="上门",
+                                  department=departments["engineering"], handler=handler)
+    assert refused.value.errors == {"handler": ["confidential"]}
+    complaint.refresh_from_db()
+    assert complaint.status == Status.VERIFIED and complaint.handler is None
+    # To the department, without a handler, it goes.
+    services.complaint_assign(actor=quality, complaint_id=complaint.pk, plan="品质部跟进",
+                              department=departments["engineering"], handler=None)
+    complaint.refresh_from_db()
+    assert complaint.status == Status.ASSIGNED

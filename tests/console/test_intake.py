@@ -17,7 +17,8 @@ def test_the_agent_finds_the_caller_by_phone_with_rooms_and_recent_complaints(
         as_user, agent, resident, new_complaint):
     earlier = new_complaint()
     text = page_text(as_user(agent).get("/console/new/", {"phone": "138-0000-1111"}))
-    assert "张三" in text and "翠湖苑 1栋1单元101" in text
+    assert "张*" in text and "138****1111" in text and "翠湖苑 1栋1单元101" in text
+    assert "张三" not in text  # masked: the agent confirms the caller without reading the name
     assert earlier.number in text
     assert f'name="resident" value="{resident.pk}"' in text
 
@@ -33,7 +34,7 @@ def test_the_agent_finds_a_room_and_its_residents(as_user, agent, resident, worl
     client = as_user(agent)
     for query in ("101", "1栋1单元101", "1栋101"):
         text = page_text(client.get("/console/new/", {"room_q": query}))
-        assert "翠湖苑 1栋1单元101" in text and "Caller is 张三" in text
+        assert "翠湖苑 1栋1单元101" in text and "Caller is 张*" in text
     assert "锦绣园" not in page_text(client.get("/console/new/", {"room_q": "101"}))
 
 

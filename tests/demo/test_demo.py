@@ -140,9 +140,15 @@ def test_actors_have_the_roles_the_transition_table_expects(demo):
     assert all(c.created_by.resident == c.resident for c in web)
 
 
-def test_deadlines_are_left_for_the_sla_module_and_no_message_waits_to_be_sent(demo):
-    assert not Complaint.objects.exclude(resolve_due_at=None).exists()
-    assert not Complaint.objects.exclude(feedback_due_at=None).exists()
+def test_every_deadline_follows_from_the_trail_and_no_message_waits_to_be_sent(demo):
+    from anju.sla.policies import DUE_FIELD, targets
+    from anju.sla.services import load_history
+
+    assert Complaint.objects.exclude(resolve_due_at=None).count() > 40
+    for complaint in Complaint.objects.all():
+        expected = {field: None for field in DUE_FIELD.values()}
+        expected |= {DUE_FIELD[t.name]: t.due for t in targets(complaint, load_history(complaint.pk))}
+        assert {field: getattr(complaint, field) for field in expected} == expected, complaint.number
     assert Message.objects.exists()
     assert not Message.objects.exclude(state=Message.State.SENT).exists()
     first = Message.objects.filter(kind="complaint.received").select_related("complaint").first()

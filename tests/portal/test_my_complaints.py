@@ -199,3 +199,11 @@ def test_the_language_switch_shows_english(resident):
 
     browser.post("/i18n/setlang/", {"language": "zh-hans", "next": "/portal/"})
     assert 'lang="zh-Hans"' in browser.get(reverse("portal:home")).content.decode()
+
+
+def test_the_portal_has_its_own_icon_served_locally(client):
+    page = client.get("/portal/signin/").content.decode()
+    assert '<link rel="icon" href="/static/portal/favicon.svg"' in page
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("portal/favicon.svg")

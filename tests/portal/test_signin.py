@@ -43,6 +43,17 @@ def test_a_resident_signs_in_with_the_code_from_the_sms(client, resident):
     assert resident.phone_verified_at is not None
 
 
+def test_the_typed_number_waits_in_the_session_encrypted(client, resident):
+    from django.contrib.sessions.models import Session
+
+    client.post(reverse("portal:signin"), {"phone": "138 0000 1111"})
+    stored = b"".join(row.session_data.encode() for row in Session.objects.all())
+    decoded = [Session.objects.get(pk=row.pk).get_decoded() for row in Session.objects.all()]
+    assert b"13800001111" not in stored and "13800001111" not in str(decoded)
+    # The second screen still knows the number (masked on the page).
+    assert "138****1111" in client.get(reverse("portal:signin_code")).content.decode()
+
+
 def test_only_a_hash_of_the_code_is_stored(client, resident):
     client.post(reverse("portal:signin"), {"phone": "13800001111"})
     stored = OneTimeCode.objects.get()

@@ -145,3 +145,28 @@ def test_a_complaint_reopened_meanwhile_is_skipped(story):
     assert outcome is None
     complaint.refresh_from_db()
     assert complaint.contact_name == "张三"
+
+
+def test_the_return_visit_keeps_its_scores_but_not_the_complainants_words(story, agent, resident):
+    from anju.visits.models import ReturnVisit, SurveyResponse, VisitAttempt
+
+    complaint = story()
+    visit = ReturnVisit.objects.create(complaint=complaint, due_at=complaint.resolved_at,
+                                       state=ReturnVisit.State.ANSWERED)
+    VisitAttempt.objects.create(visit=visit, outcome=VisitAttempt.Outcome.REACHED, by=agent,
+                                note="张三说还是漏水，打13800001111找她")
+    SurveyResponse.objects.create(complaint=complaint, visit=visit, source="call", stars=2,
+                                  reasons=["slow"], comment="我是张三，还是漏水",
+                                  estate=complaint.estate, dissatisfied=True)
+    in_app = Message.objects.create(channel=Message.Channel.IN_APP, recipient="", kind="t",
+                                    body="x", user=resident.user, complaint=complaint)
+
+    retention_apply(now=NOW)
+
+    response = SurveyResponse.objects.get(complaint=complaint)
+    assert (response.stars, response.reasons, response.dissatisfied, response.comment) == (
+        2, ["slow"], True, "")
+    note = VisitAttempt.objects.get(visit=visit).note
+    assert "张三" not in note and "13800001111" not in note and "漏水" in note
+    in_app.refresh_from_db()
+    assert in_app.user is None

@@ -42,3 +42,20 @@ def test_finished_messages_older_than_the_setting_are_deleted_pending_ones_never
     report = retention_apply(now=NOW)
     assert report.messages_deleted == 2
     assert set(Message.objects.values_list("pk", flat=True)) == {m.pk for m in keep}
+
+
+def test_spent_sign_in_counters_are_deleted_running_lock_outs_kept(db, settings):
+    from anju.accounts.models import SignInThrottle
+
+    settings.ANJU_LOCKOUT_WINDOW_SECONDS = 900
+    hour = timedelta(hours=1)
+    spent = SignInThrottle.objects.create(scope="username", key="old", failures=2,
+                                          window_started_at=NOW - hour)
+    SignInThrottle.objects.create(scope="username", key="counting", failures=2,
+                                  window_started_at=NOW - timedelta(minutes=5))
+    SignInThrottle.objects.create(scope="ip", key="203.0.113.9", failures=20,
+                                  window_started_at=NOW - hour, locked_until=NOW + hour)
+    assert retention_apply(now=NOW, dry_run=True).sign_in_counters_deleted == 1
+    assert retention_apply(now=NOW).sign_in_counters_deleted == 1
+    assert not SignInThrottle.objects.filter(pk=spent.pk).exists()
+    assert set(SignInThrottle.objects.values_list("key", flat=True)) == {"counting", "203.0.113.9"}

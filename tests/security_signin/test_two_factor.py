@@ -14,6 +14,7 @@ from django.utils import timezone
 from anju.accounts import two_factor
 from anju.accounts.models import RecoveryCode, SignInThrottle, TwoFactor
 from anju.lib.errors import InvalidInput
+from anju.privacy import crypto
 from tests.conftest import TOTP_SECRET, make_staff
 from tests.security_signin.conftest import sign_in, text, totp_now
 
@@ -214,3 +215,13 @@ def test_the_reset_needs_the_permission(client, admin_user, quality):
     client.force_login(staff)
     client.post("/admin/accounts/user/", {"action": "reset_two_factor", "_selected_action": [quality.pk]})
     assert TwoFactor.objects.filter(user=quality).exists()
+
+
+def test_the_shared_secret_is_encrypted_at_rest(admin_user):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT totp_secret FROM accounts_twofactor WHERE user_id = %s", [admin_user.pk])
+        (stored,) = cursor.fetchone()
+    assert TOTP_SECRET not in stored and crypto.is_token(stored)
+    assert TwoFactor.objects.get(user=admin_user).totp_secret == TOTP_SECRET

@@ -11,8 +11,21 @@ from anju.complaints.access import role_of
 from anju.complaints.models import FINAL_STATUSES, Complaint, Status
 from anju.console import guards, presenters
 from anju.console.fields import localised_name
+from anju.privacy.masks import masked_contact, masked_name
 
 register = template.Library()
+
+
+@register.filter
+def mask_name(value: str) -> str:
+    """张* — the console never prints a resident's name in full outside a logged reveal."""
+    return masked_name(value or "")
+
+
+@register.filter
+def mask_contact(value: str) -> str:
+    """138****5678 or a***@example.com."""
+    return masked_contact(value) if value else ""
 
 
 @register.filter

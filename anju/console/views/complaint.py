@@ -17,13 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from anju.complaints import access, services
+from anju.complaints import access, disclosure, services
 from anju.complaints.models import Attachment, Complaint
 from anju.complaints.transitions import TABLE
 from anju.console import errors, presenters
 from anju.console.action_forms import ACTION_FORMS, FOLDED_ACTIONS, ActionForm
 from anju.console.guards import staff_required
-from anju.lib.errors import Conflict, DomainError, NotFound
+from anju.console.reveal_form import RevealForm
+from anju.lib.errors import Conflict, DomainError, NotAllowed, NotFound
 
 
 def _fresh(user: Any, number: str) -> Complaint | None:
@@ -57,18 +58,21 @@ def offered_forms(user: Any, complaint: Complaint, bound: ActionForm | None = No
 
 
 def _render(request: HttpRequest, complaint: Complaint, *, bound: ActionForm | None = None,
-            status: int = 200) -> HttpResponse:
+            status: int = 200, complainant: disclosure.ContactView | None = None,
+            reveal_form: RevealForm | None = None) -> HttpResponse:
     user = request.user
     attachments = list(complaint.attachments.all())
-    complainant = presenters.complainant_for(user, complaint)
+    complainant = complainant or disclosure.contact_view(user, complaint)
     context = {
         "c": complaint,
         "complainant": complainant,
+        "reveal_form": reveal_form or RevealForm(),
         "recorded_by": presenters.recorded_by(complaint),
         "place": presenters.place_within_estate(complaint),
-        "timeline": presenters.timeline(complaint, hide_complainant=complainant.hidden),
+        "timeline": presenters.timeline(complaint, contact=complainant),
         "deadlines": presenters.deadlines(complaint),
         "supervisions": complaint.supervisions.select_related("by"),
+        "outbox": complaint.messages.exclude(kind__startswith="staff.").order_by("created_at"),
         "attachment_groups": _group_attachments(attachments),
         "merged": access.visible_complaints(user).filter(merged_into=complaint).only("number"),
         "merged_into_visible": complaint.merged_into_id is not None and access.visible_complaints(
@@ -132,6 +136,28 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
         return _render(request, latest, bound=form, status=errors.status_for(err))
     messages.success(request, form.success_message(result))
     return redirect(_detail_url(complaint))
+
+
+@require_POST
+@staff_required
+def reveal(request: HttpRequest, number: str) -> HttpResponse:
+    """Show the complainant's contact details in full, once, logged with the reason."""
+    complaint = _fresh(request.user, number)
+    if complaint is None:
+        return not_found(request)
+    form = RevealForm(request.POST)
+    if not form.is_valid():
+        return _render(request, complaint, reveal_form=form, status=400)
+    try:
+        shown = disclosure.reveal(request.user, complaint, reason=form.cleaned_data["reason"],
+                                  note=form.cleaned_data["note"], request=request)
+    except NotAllowed as err:  # like a refused action: back to the page, with the reason
+        messages.error(request, errors.message_for(err))
+        return redirect(_detail_url(complaint))
+    except DomainError as err:
+        errors.add_to_form(form, err)
+        return _render(request, complaint, reveal_form=form, status=errors.status_for(err))
+    return _render(request, complaint, complainant=shown)
 
 
 def _posted_version(request: HttpRequest) -> int | None:

@@ -45,7 +45,8 @@ class Command(BaseCommand):
                  ("files removed", report.files_removed),
                  ("message recipients cleared", report.messages_cleared),
                  ("sign-in codes deleted", report.sign_in_codes_deleted),
-                 ("finished messages deleted", report.messages_deleted)]
+                 ("finished messages deleted", report.messages_deleted),
+                 ("spent sign-in counters deleted", report.sign_in_counters_deleted)]
         prefix = "would be " if report.dry_run else ""
         for label, count in lines:
             what, done = label.rsplit(" ", 1)

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WarningsConfig(AppConfig):
+    name = "anju.warnings"
+    label = "warnings"
+    verbose_name = _("Warnings")
+
+    def ready(self) -> None:
+        from anju.warnings import receivers  # noqa: F401  (registers its follow-ups)
