@@ -177,11 +177,10 @@ def complaint_create(
         description=description, category=category, urgency=urgency, created_by=actor,
         idempotency_key=idempotency_key or None, created_at=now, updated_at=now,
     )
-    sla_targets = sla_services.stamp_intake(complaint)  # SLA (anju/sla): due columns, no query
+    sla_services.stamp_intake(complaint)  # SLA (anju/sla): due columns, no query
     try:
         with transaction.atomic():
             complaint.save(force_insert=True)
-            sla_services.arm_intake(complaint, sla_targets)  # SLA (anju/sla): the sweep's checkpoints
             _attach(complaint, files, content_types, kind=Attachment.Kind.INTAKE, actor=actor)
             received: dict[str, Any] = {"channel": channel}
             if triage_rules:

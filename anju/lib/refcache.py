@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from django.conf import settings
@@ -61,3 +62,42 @@ def clear_all() -> None:
     """Forget every cached row (tests call this between cases)."""
     for cache in _ALL:
         cache.clear()
+
+
+T = TypeVar("T")
+
+
+class SnapshotCache(Generic[T]):
+    """A small table read whole (policies, message templates), kept per process.
+
+    ``load()`` builds the value from the database; it is reused for
+    ``ANJU_REFERENCE_CACHE_SECONDS``, and a save or delete of any of ``models`` (labels
+    such as ``"notify.MessageTemplate"``) in this process drops it at once. Unlike
+    ``ReferenceCache`` an empty table is cached too, so the common case (no admin rows)
+    costs no query either.
+    """
+
+    def __init__(self, load: Callable[[], T], *models: str) -> None:
+        self._load = load
+        self._value: tuple[float, T] | None = None
+        self._lock = threading.Lock()
+        for label in models:
+            post_save.connect(self.clear, sender=label, weak=False,
+                              dispatch_uid=f"snapshot.{label}.{id(self)}")
+            post_delete.connect(self.clear, sender=label, weak=False,
+                                dispatch_uid=f"snapshot-del.{label}.{id(self)}")
+        _ALL.append(self)  # type: ignore[arg-type]
+
+    def get(self) -> T:
+        now = time.monotonic()
+        value = self._value
+        if value is not None and value[0] > now:
+            return value[1]
+        loaded = self._load()
+        with self._lock:
+            self._value = (now + settings.ANJU_REFERENCE_CACHE_SECONDS, loaded)
+        return loaded
+
+    def clear(self, **kwargs: Any) -> None:
+        with self._lock:
+            self._value = None

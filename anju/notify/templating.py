@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from anju.lib.refcache import SnapshotCache
 from anju.notify.models import Language, Message, MessageTemplate
 
 VARIABLE = re.compile(r"\{([a-z_]{1,40})\}")
@@ -120,17 +121,26 @@ def events() -> list[str]:
     return sorted({event for event, _language in DEFAULTS})
 
 
+def _load_admin_texts() -> dict[tuple[str, str, str], Text]:
+    return {(row.event, row.channel, row.language): Text(row.subject, row.body)
+            for row in MessageTemplate.objects.all()}
+
+
+# The admin's templates, read whole and kept per process (anju/lib/refcache.py): a message
+# is queued on most transitions, and the table is a few dozen rows at most.
+_admin_texts = SnapshotCache(_load_admin_texts, "notify.MessageTemplate")
+
+
 def text_for(event: str, channel: str, language: str) -> Text | None:
     """The admin's template for this event, channel and language, else the shipped text.
 
     Falls back from a channel-specific row to any row of the event in that language, then
     to the default in that language, then to Chinese.
     """
-    rows = {(row.channel, row.language): row
-            for row in MessageTemplate.objects.filter(event=event)}
-    for key in ((channel, language), (Message.Channel.SMS, language)):
+    rows = _admin_texts.get()
+    for key in ((event, channel, language), (event, Message.Channel.SMS, language)):
         if key in rows:
-            return Text(rows[key].subject, rows[key].body)
+            return rows[key]
     for lang in (language, Language.ZH):
         if (event, lang) in DEFAULTS:
             return Text(*DEFAULTS[(event, lang)])

@@ -9,6 +9,4 @@ class SlaConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from anju.sla import policies, tasks  # noqa: F401  (the sweep registers with the worker)
-
-        policies.connect_signals()
+        from anju.sla import policies, receivers, tasks  # noqa: F401  (cache signals, follow-ups, sweeps)

@@ -8,14 +8,9 @@ process empties the snapshot at once; other processes see it when theirs expires
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
-
-from django.conf import settings
-from django.db.models.signals import post_delete, post_save
 
 from anju.lib import refcache
 from anju.sla.calendar import WorkCalendar, WorkingHours
@@ -78,30 +73,6 @@ class Snapshot:
         return Clock(mode, hours, self.calendar)
 
 
-class _SnapshotCache:
-    def __init__(self) -> None:
-        self._value: tuple[float, Snapshot] | None = None
-        self._lock = threading.Lock()
-
-    def get(self) -> Snapshot:
-        now = time.monotonic()
-        value = self._value
-        if value is not None and value[0] > now:
-            return value[1]
-        snap = _load()
-        with self._lock:
-            self._value = (now + settings.ANJU_REFERENCE_CACHE_SECONDS, snap)
-        return snap
-
-    def clear(self, **kwargs: Any) -> None:
-        with self._lock:
-            self._value = None
-
-
-_cache = _SnapshotCache()
-refcache._ALL.append(_cache)  # type: ignore[arg-type]  # cleared by refcache.clear_all() too
-
-
 def _load() -> Snapshot:
     from anju.sla.models import CalendarOverride, EstateHours, Policy
 
@@ -114,12 +85,8 @@ def _load() -> Snapshot:
     return Snapshot(rules, hours, WorkCalendar(overrides))
 
 
-def connect_signals() -> None:
-    from anju.sla.models import CalendarOverride, EstateHours, Policy
-
-    for model in (Policy, EstateHours, CalendarOverride):
-        post_save.connect(_cache.clear, sender=model, weak=False, dispatch_uid=f"sla.{model.__name__}.save")
-        post_delete.connect(_cache.clear, sender=model, weak=False, dispatch_uid=f"sla.{model.__name__}.del")
+_cache: refcache.SnapshotCache[Snapshot] = refcache.SnapshotCache(
+    _load, "sla.Policy", "sla.EstateHours", "sla.CalendarOverride")
 
 
 def snapshot() -> Snapshot:

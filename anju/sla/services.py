@@ -1,22 +1,28 @@
 """Deadlines on complaints: set at intake, recomputed on every change of the trail.
 
 ``stamp_intake`` runs inside ``complaint_create`` before the INSERT (no query: the policy
-snapshot is cached). ``recompute`` runs inside each transition's transaction after its
-event is written: it reads the trail (pauses, reopenings), writes the four stored due
-columns and replaces the complaint's pending checkpoints for the sweep.
+snapshot is cached); ``arm`` stores the new complaint's checkpoints in the worker (a
+follow-up, ``anju.sla.receivers``), and ``arm_missed`` catches up on lost ones.
+``recompute`` runs inside each transition's transaction after its event is written: it
+reads the trail (pauses, reopenings), writes the four stored due columns and replaces the
+complaint's pending checkpoints for the sweep.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
 from anju.complaints.models import OPEN_STATUSES, Complaint, ComplaintEvent, Status
 from anju.sla.models import Checkpoint
 from anju.sla.policies import DUE_FIELD, History, Target, checkpoints, targets
+
+# How far back ``arm_missed`` looks for complaints whose checkpoints were never stored.
+ARM_WINDOW = timedelta(hours=6)
 
 
 def history_of(events: Iterable[Any]) -> History:
@@ -51,10 +57,32 @@ def stamp_intake(complaint: Complaint) -> list[Target]:
     return found
 
 
-def arm_intake(complaint: Complaint, found: list[Target]) -> None:
-    """Store the checkpoints of a just-inserted complaint (one INSERT)."""
-    Checkpoint.objects.bulk_create(
-        [Checkpoint(complaint_id=complaint.pk, **row) for row in checkpoints(complaint, found)])
+def arm(complaint_id: int) -> bool:
+    """Store the checkpoints of a complaint that has none yet (a new one); idempotent.
+
+    Returns whether it armed anything. Locks the complaint, so a concurrent transition's
+    ``recompute`` and this never both insert.
+    """
+    complaint = Complaint.objects.select_for_update().filter(pk=complaint_id).first()
+    if complaint is None or complaint.status not in OPEN_STATUSES:
+        return False
+    if Checkpoint.objects.filter(complaint_id=complaint_id).exists():
+        return False
+    recompute(complaint)
+    return True
+
+
+def arm_missed(*, now: datetime, within: timedelta = ARM_WINDOW) -> int:
+    """Arm the open complaints received within ``within`` that have no checkpoint (their
+    follow-up task was lost). Returns how many were armed."""
+    missed = (Complaint.objects.filter(created_at__gte=now - within, status__in=OPEN_STATUSES)
+              .exclude(Exists(Checkpoint.objects.filter(complaint_id=OuterRef("pk"))))
+              .values_list("pk", flat=True))
+    armed = 0
+    for pk in list(missed):
+        with transaction.atomic():
+            armed += arm(pk)
+    return armed
 
 
 def recompute(complaint: Complaint) -> list[Target]:

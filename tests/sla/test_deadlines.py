@@ -4,9 +4,12 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from anju.complaints import services
+from django.utils import timezone
+
+from anju.complaints import followups, services
 from anju.complaints.models import Complaint, ComplaintEvent, Supervision
 from anju.notify.models import Message
+from anju.sla import services as sla_services
 from anju.sla.calendar import TZ
 from anju.sla.models import Checkpoint, Policy
 from anju.sla.sweep import sweep
@@ -25,8 +28,30 @@ def test_intake_sets_the_default_deadlines_in_working_time(new_complaint):
     assert c.feedback_due_at == t(2025, 10, 9, 12)  # 1h on Sep 30, 3h on Oct 9
     assert c.resolve_due_at == t(2025, 10, 11, 17)  # 3 working days, Saturday Oct 11 is 调休
     assert c.onsite_due_at is None and c.visit_due_at is None
+    assert not Checkpoint.objects.filter(complaint=c).exists()  # stored by the follow-up
+    assert followups.run(c.pk, "received") == []
     marks = set(Checkpoint.objects.filter(complaint=c).values_list("target", "mark"))
     assert ("resolve", "50") in marks and ("feedback", "breach") in marks and ("resolve", "ladder3") in marks
+    count = len(marks)
+    assert sla_services.arm(c.pk) is False  # armed once
+    assert Checkpoint.objects.filter(complaint=c).count() == count
+
+
+def test_a_lost_follow_up_is_caught_up_by_the_periodic_arming(new_complaint, resident):
+    now = timezone.now()
+    lost = new_complaint(now=now - timedelta(hours=1))
+    armed = new_complaint(now=now - timedelta(minutes=30))
+    sla_services.arm(armed.pk)
+    old = new_complaint(now=now - timedelta(days=2))  # beyond the window: left alone
+    withdrawn = new_complaint(now=now - timedelta(minutes=10))
+    services.complaint_withdraw(actor=resident.user, complaint_id=withdrawn.pk)
+    before = Checkpoint.objects.filter(complaint=armed).count()
+
+    assert sla_services.arm_missed(now=now) == 1
+    assert Checkpoint.objects.filter(complaint=lost).exists()
+    assert Checkpoint.objects.filter(complaint=armed).count() == before
+    assert not Checkpoint.objects.filter(complaint__in=[old, withdrawn]).exists()
+    assert sla_services.arm_missed(now=now) == 0
 
 
 def test_urgent_runs_around_the_clock(new_complaint):
