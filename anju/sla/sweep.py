@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from anju.complaints.models import ComplaintEvent, Status, Supervision
+from anju.lib.bulk import insert_rows
 from anju.notify.models import Message
 from anju.sla.models import Checkpoint
 from anju.staff.models import Role, StaffProfile
@@ -140,30 +141,17 @@ def _record(created: list[Any], info: dict[str, tuple], now: datetime, notify: b
 
 
 def _queue_messages(messages: list[tuple[int, str, str, int]], now: datetime) -> None:
-    """In-app messages to staff (the outbox of anju/notify), written with one executemany.
+    """In-app messages to staff (the outbox of anju/notify), in multi-row statements.
 
     The columns are those ``notify.services.notify_user`` would write; the others take the
     values Django would give a fresh ``Message``. Tens of thousands of warnings falling
     due at once are queued in seconds instead of a minute of model instances.
     """
-    if not messages:
-        return
     template = Message(channel=Message.Channel.IN_APP, recipient="", kind="", subject="", body="",
                        created_at=now, next_attempt_at=now)
-    fields = [f for f in Message._meta.concrete_fields if not f.primary_key]
-    fixed = {f.column: f.get_db_prep_save(f.pre_save(template, add=True), connection) for f in fields}
-    columns = [f.column for f in fields]
-    qn = connection.ops.quote_name
-    # Table and column names come from the model, values are parameters.
-    sql = (f"INSERT INTO {qn(Message._meta.db_table)} ({', '.join(qn(c) for c in columns)}) "  # noqa: S608
-           f"VALUES ({', '.join(['%s'] * len(columns))})")
-    rows = []
-    for user_id, kind, text, complaint_id in messages:
-        values = dict(fixed, user_id=user_id, kind=kind, subject=text[:200], body=text,
-                      complaint_id=complaint_id)
-        rows.append([values[c] for c in columns])
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+    insert_rows(Message, [{"user_id": user_id, "kind": kind, "subject": text[:200], "body": text,
+                           "complaint_id": complaint_id}
+                          for user_id, kind, text, complaint_id in messages], template=template)
 
 
 TARGET_LABELS = {"feedback": "首次反馈", "onsite": "到场", "resolve": "办结", "visit": "回访"}

@@ -1,8 +1,8 @@
 """Raising, acknowledging and commenting on warnings; their reasons in the reader's language.
 
 ``raise_warnings`` is the only way warnings are created. It is set-based and idempotent:
-one ``INSERT … ON CONFLICT DO NOTHING`` per batch on the unique ``key``, then one query for
-the rows this very call inserted (tagged with a per-call ``batch`` id). Two workers raising
+multi-row ``INSERT … ON CONFLICT DO NOTHING RETURNING`` statements on the unique ``key``
+(``anju.lib.bulk.insert_rows``) tell it which rows this very call inserted. Two workers raising
 the same findings at once therefore store each warning once, and each warning is returned
 to exactly one caller, which may then notify about it.
 """
@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from anju.audit.log import record
+from anju.lib.bulk import insert_rows
 from anju.lib.errors import InvalidInput
 from anju.warnings.models import Kind, Level, Warning, WarningComment
 
@@ -53,17 +54,17 @@ def raise_warnings(drafts: Iterable[Draft], *, now: datetime | None = None) -> l
         by_key.setdefault(draft.key, draft)
     if not by_key:
         return []
-    rows = [
-        Warning(kind=d.kind, key=d.key, reason_code=d.reason_code, complaint_id=d.complaint_id,
-                estate_id=d.estate_id, department_id=d.department_id, level=d.level, target=d.target,
-                data=d.data, raised_at=now, batch=token)
-        # In key order: concurrent callers inserting overlapping keys then wait for each
-        # other instead of deadlocking.
-        for d in sorted(by_key.values(), key=lambda d: d.key)
-    ]
+    # In key order: concurrent callers inserting overlapping keys then wait for each other
+    # instead of deadlocking.
+    ordered = sorted(by_key.values(), key=lambda d: d.key)
+    rows = [{"kind": d.kind, "key": d.key, "reason_code": d.reason_code, "complaint_id": d.complaint_id,
+             "estate_id": d.estate_id, "department_id": d.department_id, "level": d.level,
+             "target": d.target, "data": d.data, "raised_at": now, "batch": token} for d in ordered]
     with transaction.atomic():
-        Warning.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
-        created = list(Warning.objects.filter(batch=token).order_by("id"))
+        inserted = dict((key, pk) for pk, key in
+                        insert_rows(Warning, rows, conflict="key", returning=("id", "key")))
+        created = [_stored(pk, row) for row in rows if (pk := inserted.get(row["key"])) is not None]
+        created.sort(key=lambda w: w.pk)
         links = [
             Warning.related.through(warning_id=w.pk, complaint_id=complaint_id)
             for w in created
@@ -72,6 +73,14 @@ def raise_warnings(drafts: Iterable[Draft], *, now: datetime | None = None) -> l
         if links:
             Warning.related.through.objects.bulk_create(links, batch_size=BATCH, ignore_conflicts=True)
     return created
+
+
+def _stored(pk: int, row: dict[str, Any]) -> Warning:
+    """The instance of a row ``insert_rows`` has just inserted (no query to read it back)."""
+    warning = Warning(pk=pk, **row)
+    warning._state.adding = False
+    warning._state.db = DEFAULT_DB_ALIAS
+    return warning
 
 
 def acknowledge(warning: Warning, user: Any, *, now: datetime | None = None) -> bool:
