@@ -223,7 +223,8 @@ def _print_profile(kind: str, profiler: Any) -> None:
     else:
         import pstats
 
-        pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_SORT", "cumulative")).print_stats(os.environ.get("BENCH_FILTER", ""), 45)
+        pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_SORT", "cumulative")).print_stats(
+            os.environ.get("BENCH_FILTER", ""), 45)
 
 
 def _print_stages(wall: float, cpu: float, n: int) -> None:

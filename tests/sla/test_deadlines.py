@@ -3,7 +3,6 @@
 from datetime import datetime, timedelta
 
 import pytest
-
 from django.utils import timezone
 
 from anju.complaints import followups, services
