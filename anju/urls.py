@@ -18,6 +18,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("portal/", include("anju.portal.urls")),
+    # Statistics (anju/analytics): dashboards and league tables, monthly reports.
+    path("console/stats/", include("anju.analytics.urls")),
+    path("console/reports/", include("anju.analytics.report_urls")),
     path("console/", include("anju.console.urls")),
     path("files/", include("anju.complaints.urls")),
     path("", include("anju.notify.urls")),

@@ -197,6 +197,9 @@ class Complaint(BlindIndexed, models.Model):
             models.Index(fields=["estate", "status", "-created_at"]),
             models.Index(fields=["department", "status"]),
             models.Index(fields=["handler", "status"]),
+            # An estate's statistics read the estate's complaints of a period (issue 7;
+            # migration 0007, figures in docs/analytics.md "Benchmark").
+            models.Index(fields=["estate", "created_at"], name="complaint_estate_created_idx"),
         ]
 
     def __str__(self) -> str:

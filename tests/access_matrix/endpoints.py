@@ -181,6 +181,38 @@ class VisitPage:
         return f"{'POST' if self.write else 'GET'} {self.path}"
 
 
+@dataclass(frozen=True)
+class Reports:
+    """The monthly reports (anju/analytics, test_reports.py): ``list`` (GET), ``download``
+    (GET, "{id}" replaced by a report's id) or ``build`` (POST). Readers (policy.READS_REPORTS)
+    list and download exactly the reports in policy.REPORT_REACH, another one is hidden
+    like a missing id; builders (policy.BUILDS_REPORTS) build within that reach; everyone
+    else is refused."""
+
+    path: str
+    use: str  # "list", "download" or "build"
+    interface: str = CONSOLE
+
+    def __str__(self) -> str:
+        return f"{'POST' if self.use == 'build' else 'GET'} {self.path}"
+
+
+@dataclass(frozen=True)
+class Stats:
+    """A statistics page (anju/analytics, test_stats.py): ``use`` is "dashboard", "league",
+    "estate" ("{estate}" replaced by estate a's or b's id) or "department" ("{department}"
+    by engineering's or environment's). Readers (policy.READS_STATS) get 200 with figures
+    counting exactly the complaints they see, and 404 for an estate or department outside
+    their reach; everyone else is refused (403) before anything is counted."""
+
+    path: str
+    use: str
+    interface: str = CONSOLE
+
+    def __str__(self) -> str:
+        return f"GET {self.path}"
+
+
 def _console_acts() -> tuple[Act, ...]:
     return tuple(Act(CONSOLE, "/console/c/{number}/act/{form}/", a) for a in TABLE)
 
@@ -221,6 +253,16 @@ ROUTES: dict[str, tuple[Row, ...]] = {
     "console/visits/<int:pk>/survey/": (VisitPage("/console/visits/{id}/survey/", "survey"),),
     "console/visits/<int:pk>/close/": (VisitPage("/console/visits/{id}/close/", "close"),),
     "console/visits/<int:pk>/link/": (VisitPage("/console/visits/{id}/link/", "link"),),
+    # Monthly reports (anju/analytics): the list, "build now" and the download.
+    "console/reports/": (Reports("/console/reports/", "list"),),
+    "console/reports/build/": (Reports("/console/reports/build/", "build"),),
+    "console/reports/<int:pk>/download/": (Reports("/console/reports/{id}/download/", "download"),),
+    # Statistics (anju/analytics): dashboards and league tables.
+    "console/stats/": (Stats("/console/stats/", "dashboard"),),
+    "console/stats/estate/<int:pk>/": (Stats("/console/stats/estate/{estate}/", "estate"),),
+    "console/stats/department/<int:pk>/": (Stats("/console/stats/department/{department}/",
+                                                 "department"),),
+    "console/stats/league/": (Stats("/console/stats/league/", "league"),),
     # The signed-link survey: public; a token that is not valid shows no complaint (404).
     "survey/<str:token>/": (Public("/survey/not-a-valid-token/", statuses=frozenset({404})),),
     # The resident portal

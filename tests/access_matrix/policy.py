@@ -146,3 +146,20 @@ WATCHES_WARNINGS = frozenset({"supervisor", "manager", "quality", "admin"})
 # Who makes return visits (anju/visits: the list, the call screen and its writes), within
 # the complaints they see: the desk roles.
 VISITS = frozenset({"agent", "agent_b", "supervisor", "manager", "quality", "admin"})
+
+
+# Monthly reports (anju/analytics): project managers read their estates' reports; quality
+# and administrators read every estate's and the company's (it counts confidential
+# complaints), and may have one built now. "company" is the company-wide report.
+READS_REPORTS = frozenset({"manager", "quality", "admin"})
+BUILDS_REPORTS = frozenset({"quality", "admin"})
+REPORT_REACH = {"manager": frozenset({"a"}), "quality": frozenset({"a", "b", "company"}),
+                "admin": frozenset({"a", "b", "company"})}
+
+
+# Statistics (anju/analytics: dashboards and league tables): supervisors, project managers,
+# quality and administrators; every figure counts exactly the complaints they see. The
+# estate dashboards open for the estates in REACH, the department ones for a supervisor's
+# own department and for the other readers every department; anything else is hidden.
+READS_STATS = frozenset({"supervisor", "manager", "quality", "admin"})
+STATS_DEPARTMENTS = {"supervisor": frozenset({"engineering"})}  # others: every department

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anju.analytics import drill
 from anju.complaints import selectors
 from anju.complaints.access import role_of
 from anju.complaints.models import Complaint
@@ -81,6 +82,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     qs = selectors.inbox(user, tab)
     if form.is_bound:
         qs = selectors.search(qs, **form.search_kwargs())
+    if drill.active(request.GET):  # the complaints behind a statistic (anju/analytics/drill.py)
+        qs = drill.apply(qs, request.GET)
     ordering = form.ordering()
     qs = selectors.with_list_columns(qs).select_related("room__unit__building").order_by(*ordering)
     page = paginate(qs, request.GET.get("page"))
