@@ -17,14 +17,10 @@ Danger words are checked at intake, synchronously, by ``intake_urgency``.
 from __future__ import annotations
 
 import re
-import threading
-import time
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
-
-from anju.lib.refcache import ReferenceCache
+from anju.lib.refcache import SnapshotCache
 from anju.triage.models import KeywordRule
 from anju.triage.text import normalise
 
@@ -133,44 +129,26 @@ class CompiledRule:
     urgency: str
 
 
-class RuleCache(ReferenceCache[KeywordRule]):
-    """The active keyword rules, compiled, for ``ANJU_REFERENCE_CACHE_SECONDS``."""
-
-    def __init__(self) -> None:
-        super().__init__(KeywordRule, "pk")
-        self._compiled: tuple[float, list[CompiledRule]] | None = None
-        self._list_lock = threading.Lock()
-
-    def active(self) -> list[CompiledRule]:
-        now = time.monotonic()
-        cached = self._compiled
-        if cached is not None and cached[0] > now:
-            return cached[1]
-        compiled = []
-        for rule in KeywordRule.objects.filter(active=True).select_related("category"):
-            try:
-                pattern = re.compile(normalise(rule.pattern))
-            except re.error:
-                continue  # the admin validates patterns; an old bad row must not stop intake
-            compiled.append(CompiledRule(rule.pk, rule.name, pattern,
-                                         rule.category.code if rule.category else "", rule.urgency))
-        with self._list_lock:
-            self._compiled = (now + settings.ANJU_REFERENCE_CACHE_SECONDS, compiled)
-        return compiled
-
-    def clear(self) -> None:
-        super().clear()
-        with self._list_lock:
-            self._compiled = None
+def _compile_rules() -> list[CompiledRule]:
+    compiled = []
+    for rule in KeywordRule.objects.filter(active=True).select_related("category"):
+        try:
+            pattern = re.compile(normalise(rule.pattern))
+        except re.error:
+            continue  # the admin validates patterns; an old bad row must not stop intake
+        compiled.append(CompiledRule(rule.pk, rule.name, pattern,
+                                     rule.category.code if rule.category else "", rule.urgency))
+    return compiled
 
 
-keyword_rules = RuleCache()
+# The active keyword rules, compiled, kept per process (anju/lib/refcache.py).
+keyword_rules: SnapshotCache[list[CompiledRule]] = SnapshotCache(_compile_rules, "triage.KeywordRule")
 
 
 def keyword_matches(text: str) -> list[Fired]:
     normal = normalise(text)
     fired = []
-    for rule in keyword_rules.active():
+    for rule in keyword_rules.get():
         found = rule.pattern.search(normal)
         if found:
             fired.append(Fired(rule=f"keyword.{rule.pk} {rule.name}", match=found.group(0),

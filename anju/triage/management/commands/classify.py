@@ -66,7 +66,7 @@ class Command(BaseCommand):
         try:
             from anju.triage.rules import keyword_rules
 
-            keyword_rules.active()
+            keyword_rules.get()
         except DatabaseError as exc:
             sys.stderr.write(f"note: keyword rules not applied (database: {exc})\n")
             return False
