@@ -9,20 +9,39 @@ docs/analytics.md ("Metrics"); the drill-down filter of each figure is in
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field, fields
-from datetime import date, timedelta
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field, fields, replace
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Avg, Count, ExpressionWrapper, F, FloatField, Func, Q, QuerySet
+from django.db.models import (
+    Aggregate,
+    Avg,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import TruncDate, TruncMonth, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anju.analytics.drill import NOT_RESOLVING, feedback_late_q, resolve_late_q, resolved_q
 from anju.analytics.scope import Scope
-from anju.complaints.models import OPEN_STATUSES, Channel, Complaint, RootCause, Status
+from anju.complaints.models import OPEN_STATUSES, Category, Channel, Complaint, RootCause, Status
 from anju.console.fields import localised_name
+from anju.estates.models import Building, Estate, Facility
+from anju.lib.refcache import SnapshotCache
+from anju.staff.models import Department
 
 VOLUME_BY = ("day", "week", "month", "category", "estate", "building", "facility", "channel",
              "department")
@@ -118,7 +137,9 @@ class Seconds(Func):
     def as_sql(self, compiler: Any, connection: Any, *args: Any, **extra: Any) -> Any:  # PostgreSQL
         end, end_params = compiler.compile(self.source_expressions[0])
         start, start_params = compiler.compile(self.source_expressions[1])
-        return f"EXTRACT(EPOCH FROM ({end} - {start}))", [*end_params, *start_params]
+        # date_part() is double precision; EXTRACT() is numeric since PostgreSQL 14, and
+        # sorting numerics for the percentiles costs several times more.
+        return f"date_part('epoch', {end} - {start})", [*end_params, *start_params]
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         # julianday() is native; Django's own datetime difference calls a Python function
@@ -206,12 +227,21 @@ def _summary_aggregates(now: Any) -> dict[str, Any]:
     }
 
 
-def summary(scope: Scope) -> Summary:
-    """The key figures: one aggregate query plus the percentile queries."""
-    qs = scope.complaints()
-    a = qs.aggregate(**_summary_aggregates(scope.at()))
-    feedback = percentiles(qs.filter(first_feedback_at__isnull=False), feedback_seconds(), (0.5, 0.9))
-    resolution = percentiles(qs.filter(resolved_q()), resolution_seconds(), (0.5, 0.9))
+class Percentiles(Aggregate):
+    """PostgreSQL's ``percentile_cont(ARRAY[f, …]) WITHIN GROUP (ORDER BY expression)``:
+    several percentiles from one sort; takes FILTER."""
+
+    function = "percentile_cont"
+    template = "%(function)s(ARRAY[%(fractions)s]::float8[]) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+    def __init__(self, expression: Any, fractions: tuple[float, ...], **extra: Any) -> None:
+        from django.contrib.postgres.fields import ArrayField
+
+        super().__init__(expression, fractions=", ".join(repr(float(f)) for f in fractions),
+                         output_field=ArrayField(FloatField()), **extra)
+
+
+def _summary_of(a: dict[str, Any], feedback: list[float | None], resolution: list[float | None]) -> Summary:
     avg = a["satisfaction_avg"]
     return Summary(
         received=a["received"], resolved=a["resolved"], closed=a["closed"],
@@ -227,9 +257,60 @@ def summary(scope: Scope) -> Summary:
     )
 
 
+FRACTIONS = (0.5, 0.9)  # median and P90
+
+
+def summaries(scope: Scope, periods: list[Scope]) -> list[Summary]:
+    """The key figures of each period (scopes differing from ``scope`` only in their dates).
+
+    The counts come from one query grouped by period (a hash aggregate, one pass). On
+    PostgreSQL the four percentiles of each period come from one more query of ordered-set
+    aggregates (one sort per duration and period); SQLite has none, so there they are read
+    by ``percentiles`` (a few queries per period).
+    """
+    if not periods:
+        return []
+    span = replace(scope, start=min(p.start for p in periods), end=max(p.end for p in periods))
+    within = [Q(created_at__gte=p.since, created_at__lt=p.until) for p in periods]
+    which = Case(*(When(q, then=Value(i)) for i, q in enumerate(within)), default=Value(-1),
+                 output_field=IntegerField())
+    aggregates = _summary_aggregates(scope.at())
+    rows = {r["_period"]: r for r in span.complaints().annotate(_period=which).values("_period")
+            .annotate(**aggregates).order_by()}
+    durations: dict[str, Any] = {}
+    if connection.vendor == "postgresql":
+        for i, q in enumerate(within):
+            durations[f"f{i}"] = Percentiles(feedback_seconds(), FRACTIONS,
+                                             filter=q & Q(first_feedback_at__isnull=False))
+            durations[f"r{i}"] = Percentiles(resolution_seconds(), FRACTIONS, filter=q & resolved_q())
+        durations = span.complaints().aggregate(**durations)
+    empty = {name: (None if name == "satisfaction_avg" else 0) for name in aggregates}
+    out = []
+    for i, period in enumerate(periods):
+        if durations:
+            feedback = durations[f"f{i}"] or [None, None]
+            resolution = durations[f"r{i}"] or [None, None]
+        else:
+            qs = period.complaints()
+            feedback = percentiles(qs.filter(first_feedback_at__isnull=False), feedback_seconds(), FRACTIONS)
+            resolution = percentiles(qs.filter(resolved_q()), resolution_seconds(), FRACTIONS)
+        out.append(_summary_of(rows.get(i, empty), [_float(v) for v in feedback],
+                               [_float(v) for v in resolution]))
+    return out
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def summary(scope: Scope) -> Summary:
+    """The key figures of one period."""
+    return summaries(scope, [scope])[0]
+
+
 def compare(scope: Scope) -> dict[str, tuple[Any, Any]]:
-    """Each Summary figure now and in the same-length period just before."""
-    now, before = summary(scope), summary(scope.previous())
+    """Each Summary figure now and in the same-length period just before (one query)."""
+    now, before = summaries(scope, [scope, scope.previous()])
     return {name: (getattr(now, name), getattr(before, name)) for name in SUMMARY_FIELDS}
 
 
@@ -244,15 +325,7 @@ def _none_label(by: str) -> str:
     return _("Not recorded") if by == "root_cause" else _("Not set")
 
 
-def _named(row: dict[str, Any], prefix: str) -> str:
-    class Named:
-        name = row.get(f"{prefix}__name") or ""
-        name_en = row.get(f"{prefix}__name_en") or ""
-
-    return localised_name(Named())
-
-
-# by → (grouping field, extra value columns, drill parameter, label builder)
+# by → (grouping column, label columns for the league's joined query, drill parameter)
 GROUPS: dict[str, tuple[str, tuple[str, ...], str]] = {
     "category": ("category_id", ("category__name", "category__name_en"), "categories"),
     "estate": ("estate_id", ("estate__name",), "estates"),
@@ -263,38 +336,129 @@ GROUPS: dict[str, tuple[str, tuple[str, ...], str]] = {
     "root_cause": ("root_cause", (), "root_causes"),
     "handler": ("handler_id", ("handler__name", "handler__username"), "handlers"),
 }
-
-
-def group_label(by: str, row: dict[str, Any]) -> str:
-    key = row[GROUPS[by][0]]
-    if key is None or key == "":
-        return _none_label(by)
-    if by in ("category", "department"):
-        return _named(row, by)
-    if by == "estate":
-        return row["estate__name"]
-    if by == "building":
-        return f"{row['building__estate__name']} {row['building__name']}"
-    if by == "facility":
-        return f"{row['facility__estate__name']} {row['facility__name']}"
-    if by == "channel":
-        return str(dict(Channel.choices).get(key, key))
-    if by == "root_cause":
-        return str(dict(RootCause.choices).get(key, key))
-    return row["handler__name"] or row["handler__username"]
-
-
-def group_key(by: str, row: dict[str, Any]) -> str:
-    key = row[GROUPS[by][0]]
-    return "none" if key is None or key == "" else str(key)
-
-
-def _grouped(qs: QuerySet[Complaint], by: str, **aggregates: Any) -> list[dict[str, Any]]:
-    column, extra, _param = GROUPS[by]
-    return list(qs.values(column, *extra).annotate(n=Count("id"), **aggregates).order_by())
-
-
 TRUNC = {"day": TruncDate, "week": TruncWeek, "month": TruncMonth}
+
+
+def _blank(key: Any) -> bool:
+    return key is None or key == ""
+
+
+def key_text(key: Any) -> str:
+    """A group's key as it appears in links and exports ("none" for no value)."""
+    return "none" if _blank(key) else str(key)
+
+
+def _load_reference() -> dict[str, dict[int, Any]]:
+    return {
+        "category": {c.pk: c for c in Category.objects.order_by("sort_order", "pk")},
+        "department": {d.pk: d for d in Department.objects.order_by("pk")},
+        "estate": {e.pk: e for e in Estate.objects.order_by("pk")},
+    }
+
+
+# Categories, departments and estates: small tables read whole, once per process and
+# ANJU_REFERENCE_CACHE_SECONDS (a save in this process refreshes them at once).
+_reference = SnapshotCache(_load_reference, "complaints.Category", "staff.Department", "estates.Estate")
+
+
+def labels(by: str, keys: Iterable[Any]) -> dict[Any, str]:
+    """The display label of each key of a dimension. Categories come in their sort order,
+    and with them any category not among ``keys`` is left out."""
+    keys = list(keys)
+    wanted = {k for k in keys if not _blank(k)}
+    found: dict[Any, str] = {}
+    if by == "channel":
+        found = {k: str(dict(Channel.choices).get(k, k)) for k in wanted}
+    elif by == "root_cause":
+        found = {k: str(dict(RootCause.choices).get(k, k)) for k in wanted}
+    elif by in ("category", "department", "estate"):
+        rows = _reference.get()[by]
+        if not wanted <= rows.keys():  # a row newer than this process's snapshot
+            _reference.clear()
+            rows = _reference.get()[by]
+        found = {pk: localised_name(row) if by != "estate" else row.name
+                 for pk, row in rows.items() if pk in wanted}
+    elif wanted and by in ("building", "facility"):
+        place = Building if by == "building" else Facility
+        found = {pk: f"{estate} {name}" for pk, name, estate in
+                 place.objects.filter(pk__in=wanted).values_list("pk", "name", "estate__name")}
+    elif wanted and by == "handler":
+        found = {pk: name or username for pk, name, username in
+                 get_user_model().objects.filter(pk__in=wanted).values_list("pk", "name", "username")}
+    out = {k: v for k, v in found.items()}
+    for k in keys:
+        if k not in out:
+            out[k] = _none_label(by) if _blank(k) else key_text(k)
+    return out
+
+
+# --------------------------------------------------------------------------- grouped counts
+
+
+class Counts:
+    """Counts of a scope's complaints by several grouping sets, and the labels of their keys
+    (looked up once per dimension, whichever sets use it)."""
+
+    def __init__(self, rows: dict[tuple[str, ...], list[tuple[tuple[Any, ...], int]]]) -> None:
+        self.rows = rows
+        self._labels: dict[str, dict[Any, str]] = {}
+
+    def __getitem__(self, grouping: tuple[str, ...]) -> list[tuple[tuple[Any, ...], int]]:
+        return self.rows[grouping]
+
+    def labels(self, by: str) -> dict[Any, str]:
+        if by not in self._labels:
+            keys = {key[st.index(by)] for st, rows in self.rows.items() if by in st for key, _n in rows}
+            self._labels[by] = labels(by, keys)
+        return self._labels[by]
+
+
+def _dimension(by: str) -> Any:
+    if by in TRUNC:
+        return TRUNC[by]("created_at", tzinfo=timezone.get_default_timezone())
+    return F(GROUPS[by][0])
+
+
+def _key_value(by: str, value: Any) -> Any:
+    if by in TRUNC and isinstance(value, datetime):
+        return value.date()
+    return value
+
+
+def grouped_counts(scope: Scope, sets: Iterable[tuple[str, ...]]) -> Counts:
+    """Complaints of the scope counted by each grouping set: ``{set: [(key, count), …]}``.
+
+    On PostgreSQL all sets come from one scan (``GROUP BY GROUPING SETS``); SQLite has no
+    grouping sets and answers one grouped query per set. Keys are raw column values (ids,
+    codes, local dates); ``labels`` names them.
+    """
+    sets = list(dict.fromkeys(tuple(s) for s in sets))
+    out: dict[tuple[str, ...], list[tuple[tuple[Any, ...], int]]] = {s: [] for s in sets}
+    qs = scope.complaints()
+    if connection.vendor == "postgresql" and len(sets) > 1:
+        dims = sorted({d for s in sets for d in s})
+        inner = qs.annotate(**{f"g_{d}": _dimension(d) for d in dims}).values(*(f"g_{d}" for d in dims))
+        sql, params = inner.query.sql_with_params()
+        columns = ", ".join(f"s.g_{d}" for d in dims)
+        grouping = ", ".join("(" + ", ".join(f"s.g_{d}" for d in st) + ")" for st in sets)
+        # GROUPING(...) has a 1 bit for each column a row is *not* grouped by (first = highest).
+        masks = {sum(1 << (len(dims) - 1 - i) for i, d in enumerate(dims) if d not in st): st for st in sets}
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {columns}, COUNT(*), GROUPING({columns}) FROM ({sql}) s "  # noqa: S608
+                           f"GROUP BY GROUPING SETS ({grouping})", params)
+            for row in cursor.fetchall():
+                st = masks[row[-1]]
+                values = dict(zip(dims, row, strict=False))
+                out[st].append((tuple(_key_value(d, values[d]) for d in st), row[-2]))
+        return Counts(out)
+    for st in sets:
+        names = {f"g_{d}": _dimension(d) for d in st}
+        for r in qs.annotate(**names).values(*names).annotate(n=Count("id")).order_by():
+            out[st].append((tuple(_key_value(d, r[f"g_{d}"]) for d in st), r["n"]))
+    return Counts(out)
+
+
+# --------------------------------------------------------------------------- volume
 
 
 def _period_end(by: str, start: date) -> date:
@@ -306,35 +470,51 @@ def _period_end(by: str, start: date) -> date:
     return following - timedelta(days=1)
 
 
-def _time_volume(scope: Scope, by: str) -> list[Bucket]:
-    tz = timezone.get_default_timezone()
-    rows = (scope.complaints().annotate(period=TRUNC[by]("created_at", tzinfo=tz))
-            .values("period").annotate(n=Count("id")).order_by("period"))
+def _time_buckets(scope: Scope, by: str, rows: list[tuple[tuple[Any, ...], int]]) -> list[Bucket]:
     buckets = []
-    for row in rows:
-        period = row["period"]
-        start = period.date() if hasattr(period, "date") and callable(period.date) else period
+    for (start,), n in sorted(rows, key=lambda r: r[0][0]):
         end = _period_end(by, start)
         label = start.isoformat() if by != "month" else start.strftime("%Y-%m")
         link = scope.link_params(**{"from": max(start, scope.start), "to": min(end, scope.end)})
-        buckets.append(Bucket(key=start.isoformat(), label=label, count=row["n"], link=link))
+        buckets.append(Bucket(key=start.isoformat(), label=label, count=n, link=link))
     return buckets
+
+
+def volume_of(scope: Scope, by: str, counts: Counts) -> list[Bucket]:
+    """The volume chart of ``by`` from counts that include the set ``(by,)``."""
+    rows = counts[(by,)]
+    if by in TRUNC:
+        return _time_buckets(scope, by, rows)
+    names = counts.labels(by)
+    param = GROUPS[by][2]
+    buckets = [Bucket(key=key_text(k), label=names[k], count=n,
+                      link=scope.link_params(**{param: key_text(k)})) for (k,), n in rows]
+    return sorted(buckets, key=lambda b: (-b.count, b.label))
 
 
 def volume(scope: Scope, by: str) -> list[Bucket]:
     """Complaints received, by period (in date order) or by a dimension (largest first)."""
-    if by in TRUNC:
-        return _time_volume(scope, by)
     if by not in VOLUME_BY:
         raise ValueError(f"Unknown volume grouping {by!r}")
-    param = GROUPS[by][2]
-    rows = _grouped(scope.complaints(), by)
-    buckets = [Bucket(key=group_key(by, r), label=group_label(by, r), count=r["n"],
-                      link=scope.link_params(**{param: group_key(by, r)})) for r in rows]
-    return sorted(buckets, key=lambda b: (-b.count, b.label))
+    return volume_of(scope, by, grouped_counts(scope, [(by,)]))
 
 
 # --------------------------------------------------------------------------- pareto
+
+
+def pareto_of(scope: Scope, by: str, counts: Counts) -> list[ParetoRow]:
+    """The Pareto rows of ``by`` from counts that include the set ``(by,)``."""
+    rows = [(k, n) for (k,), n in counts[(by,)] if not _blank(k)]
+    names = counts.labels(by)
+    rows.sort(key=lambda r: (-r[1], names[r[0]]))
+    total = sum(n for _k, n in rows)
+    param = GROUPS[by][2]
+    out, running = [], 0
+    for k, n in rows:
+        running += n
+        out.append(ParetoRow(key=key_text(k), label=names[k], count=n, share=n / total,
+                             cumulative=running / total, link=scope.link_params(**{param: key_text(k)})))
+    return out
 
 
 def pareto(scope: Scope, by: str) -> list[ParetoRow]:
@@ -346,32 +526,19 @@ def pareto(scope: Scope, by: str) -> list[ParetoRow]:
     """
     if by not in PARETO_BY:
         raise ValueError(f"Unknown Pareto grouping {by!r}")
-    param = GROUPS[by][2]
-    qs = scope.complaints()
-    qs = qs.exclude(category__isnull=True) if by == "category" else qs.exclude(root_cause="")
-    rows = sorted(_grouped(qs, by), key=lambda r: (-r["n"], group_label(by, r)))
-    total = sum(r["n"] for r in rows)
-    out, running = [], 0
-    for r in rows:
-        running += r["n"]
-        key = group_key(by, r)
-        out.append(ParetoRow(key=key, label=group_label(by, r), count=r["n"], share=r["n"] / total,
-                             cumulative=running / total, link=scope.link_params(**{param: key})))
-    return out
+    return pareto_of(scope, by, grouped_counts(scope, [(by,)]))
 
 
 # --------------------------------------------------------------------------- satisfaction
 
 
 def _reason_sql(inner_sql: str) -> str:
+    """Answers × their reasons in one pass; an answer without a reason counts under ''."""
     if connection.vendor == "postgresql":
-        return (f"SELECT r.code, COUNT(*) FROM ({inner_sql}) s "  # noqa: S608
-                "CROSS JOIN LATERAL jsonb_array_elements_text(s.reasons) AS r(code) GROUP BY r.code "
-                f"UNION ALL SELECT '', COUNT(*) FROM ({inner_sql}) s2 "
-                "WHERE jsonb_array_length(s2.reasons) = 0")
-    return (f"SELECT j.value, COUNT(*) FROM ({inner_sql}) s, json_each(s.reasons) j "  # noqa: S608
-            f"GROUP BY j.value UNION ALL SELECT '', COUNT(*) FROM ({inner_sql}) s2 "
-            "WHERE json_array_length(s2.reasons) = 0")
+        return (f"SELECT COALESCE(r.code, ''), COUNT(*) FROM ({inner_sql}) s "  # noqa: S608
+                "LEFT JOIN LATERAL jsonb_array_elements_text(s.reasons) AS r(code) ON TRUE GROUP BY 1")
+    return (f"SELECT COALESCE(j.value, ''), COUNT(*) FROM ({inner_sql}) s "  # noqa: S608
+            "LEFT JOIN json_each(s.reasons) j GROUP BY 1")
 
 
 def dissatisfaction(scope: Scope) -> list[Bucket]:
@@ -382,19 +549,24 @@ def dissatisfaction(scope: Scope) -> list[Bucket]:
     """
     from anju.visits.models import Reason, SurveyResponse
 
-    answers = SurveyResponse.objects.filter(complaint__in=scope.complaints().values("id"),
-                                            dissatisfied=True).order_by().values("reasons")
+    # An answer comes after its complaint was received, so only answers given since the
+    # period began can be about its complaints: the bound lets the database start from
+    # the (partial) index of dissatisfied answers by time instead of every answer.
+    answers = (SurveyResponse.objects
+               .filter(dissatisfied=True, created_at__gte=scope.since,
+                       complaint__in=scope.complaints().values("id"))
+               .order_by().values("reasons"))
     sql, params = answers.query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(_reason_sql(sql), [*params, *params])
+        cursor.execute(_reason_sql(sql), params)
         rows = cursor.fetchall()
-    labels = dict(Reason.choices)
+    reason_names = dict(Reason.choices)
     buckets = []
     for code, count in rows:
         if not count:
             continue
         key = code or "none"
-        label = str(labels.get(code, code)) if code else _("No reason given")
+        label = str(reason_names.get(code, code)) if code else _("No reason given")
         buckets.append(Bucket(key=key, label=label, count=count, link=scope.link_params(reason=key)))
     return sorted(buckets, key=lambda b: (-b.count, b.label))
 
@@ -402,29 +574,92 @@ def dissatisfaction(scope: Scope) -> list[Bucket]:
 # --------------------------------------------------------------------------- heat map
 
 
-def heatmap(scope: Scope, limit: int = 30) -> Heatmap:
-    """Buildings × categories: the ``limit`` buildings with most complaints, every category
-    that occurs among them. One grouped query."""
-    qs = scope.complaints().filter(building__isnull=False, category__isnull=False)
-    rows = list(qs.values("building_id", "building__name", "building__estate__name", "category_id",
-                          "category__name", "category__name_en", "category__sort_order")
-                .annotate(n=Count("id")).order_by())
+HEATMAP_SET = ("building", "category")
+
+
+def heatmap_of(counts: Counts, limit: int = 30) -> Heatmap:
+    """The heat map from counts that include the set ``("building", "category")``."""
+    rows = [(b, c, n) for (b, c), n in counts[HEATMAP_SET] if b is not None and c is not None]
     totals: dict[int, int] = {}
-    for r in rows:
-        totals[r["building_id"]] = totals.get(r["building_id"], 0) + r["n"]
-    keep = sorted(totals, key=lambda b: -totals[b])[:limit]
-    building_labels = {r["building_id"]: group_label("building", r) for r in rows}
-    keep.sort(key=lambda b: building_labels[b])
-    kept = [r for r in rows if r["building_id"] in set(keep)]
-    categories = sorted({(r["category__sort_order"], r["category_id"]) for r in kept})
-    col_ids = [c for _o, c in categories]
-    col_labels = {r["category_id"]: group_label("category", r) for r in kept}
-    cells = [(keep.index(r["building_id"]), col_ids.index(r["category_id"]), r["n"]) for r in kept]
+    for b, _c, n in rows:
+        totals[b] = totals.get(b, 0) + n
+    keep_ids = sorted(totals, key=lambda b: -totals[b])[:limit]
+    building_labels = counts.labels("building")
+    keep = sorted(keep_ids, key=lambda b: building_labels[b])
+    kept = [r for r in rows if r[0] in set(keep)]
+    col_labels = counts.labels("category")  # in the categories' sort order
+    present = {c for _b, c, _n in kept}
+    col_ids = [c for c in col_labels if c in present]
+    cells = [(keep.index(b), col_ids.index(c), n) for b, c, n in kept]
     return Heatmap(rows=[building_labels[b] for b in keep], cols=[col_labels[c] for c in col_ids],
                    cells=sorted(cells), row_keys=[str(b) for b in keep], col_keys=[str(c) for c in col_ids])
 
 
+def heatmap(scope: Scope, limit: int = 30) -> Heatmap:
+    """Buildings × categories: the ``limit`` buildings with most complaints, every category
+    that occurs among them. One grouped query."""
+    return heatmap_of(grouped_counts(scope, [HEATMAP_SET]), limit)
+
+
+# --------------------------------------------------------------------------- a whole dashboard
+
+
+@dataclass(frozen=True)
+class Board:
+    """Every figure of a dashboard page."""
+
+    now: Summary
+    before: Summary
+    volume: list[Bucket]
+    by: dict[str, list[Bucket]]
+    pareto_category: list[ParetoRow]
+    pareto_root_cause: list[ParetoRow]
+    dissatisfaction: list[Bucket]
+    heatmap: Heatmap
+
+
+def board(scope: Scope, interval: str, dimensions: Iterable[str], heatmap_limit: int = 30) -> Board:
+    """A dashboard's figures in a handful of queries: the two periods' summaries in one,
+    every volume, Pareto and heat-map count in one more (on PostgreSQL), the reasons in a
+    third, then a small query per dimension for the names."""
+    dimensions = list(dimensions)
+    if interval not in TRUNC or any(by not in VOLUME_BY for by in dimensions):
+        raise ValueError(f"Unknown grouping in {interval!r}, {dimensions!r}")
+    counts = grouped_counts(scope, [(interval,), *((by,) for by in dimensions), ("category",),
+                                    ("root_cause",), HEATMAP_SET])
+    now, before = summaries(scope, [scope, scope.previous()])
+    return Board(
+        now=now, before=before, volume=volume_of(scope, interval, counts),
+        by={by: volume_of(scope, by, counts) for by in dimensions},
+        pareto_category=pareto_of(scope, "category", counts),
+        pareto_root_cause=pareto_of(scope, "root_cause", counts),
+        dissatisfaction=dissatisfaction(scope), heatmap=heatmap_of(counts, heatmap_limit))
+
+
 # --------------------------------------------------------------------------- league tables
+
+
+def _named(row: dict[str, Any], prefix: str) -> str:
+    class Named:
+        name = row.get(f"{prefix}__name") or ""
+        name_en = row.get(f"{prefix}__name_en") or ""
+
+    return localised_name(Named())
+
+
+def group_label(by: str, row: dict[str, Any]) -> str:
+    """The label of a row of the league's joined query."""
+    key = row[GROUPS[by][0]]
+    if _blank(key):
+        return _none_label(by)
+    if by == "department":
+        return _named(row, by)
+    return row["handler__name"] or row["handler__username"]
+
+
+def _grouped(qs: QuerySet[Complaint], by: str, **aggregates: Any) -> list[dict[str, Any]]:
+    column, extra, _param = GROUPS[by]
+    return list(qs.values(column, *extra).annotate(n=Count("id"), **aggregates).order_by())
 
 
 def league(scope: Scope, by: str) -> list[LeagueRow]:
@@ -443,7 +678,7 @@ def league(scope: Scope, by: str) -> list[LeagueRow]:
     rows = _grouped(qs, by, **{k: aggregates[k] for k in wanted})
     out = []
     for r in rows:
-        key = group_key(by, r)
+        key = key_text(r[column])
         avg = r["satisfaction_avg"]
         out.append(LeagueRow(
             key=key, label=group_label(by, r), handled=r["n"],

@@ -58,9 +58,8 @@ def _department_choices(user: Any) -> list[tuple[int, str]]:
     return [(d.pk, localised_name(d)) for d in _departments(user)]
 
 
-def _figures(scope: Scope) -> list[dict[str, Any]]:
+def _figures(scope: Scope, now: metrics.Summary, before: metrics.Summary) -> list[dict[str, Any]]:
     """The key figures, each with the previous period's value and a drill-down link."""
-    now, before = metrics.summary(scope), metrics.summary(scope.previous())
     outcome = {"resolved": "resolved", "closed": "closed", "open": "open", "withdrawn": "withdrawn",
                "referred_out": "referred_out", "merged": "merged", "rated": "rated",
                "satisfied_share": "satisfied", "repeat_rate": "repeat", "reopen_rate": "reopened",
@@ -84,11 +83,19 @@ def _pareto(rows: list[metrics.ParetoRow]) -> list[dict[str, Any]]:
              "link": _list_url(r.link)} for r in rows]
 
 
-def _heatmap(scope: Scope) -> dict[str, Any]:
-    h = metrics.heatmap(scope, HEATMAP_BUILDINGS)
+def _heatmap(scope: Scope, h: metrics.Heatmap) -> dict[str, Any]:
     links = [[_list_url(scope.link_params(buildings=h.row_keys[r], categories=h.col_keys[c]))
               for c in range(len(h.cols))] for r in range(len(h.rows))]
     return {"rows": h.rows, "cols": h.cols, "cells": [list(c) for c in h.cells], "links": links}
+
+
+# The volume charts by place and slice of each dashboard (an estate's has no estate chart,
+# a department's no department chart).
+DIMENSIONS = {
+    "hq": ["category", "estate", "building", "facility", "channel", "department"],
+    "estate": ["category", "building", "facility", "channel", "department"],
+    "department": ["category", "building", "facility", "channel"],
+}
 
 
 def _dashboard(request: HttpRequest, *, title: str, fixed: dict[str, Any], kind: str) -> HttpResponse:
@@ -98,25 +105,22 @@ def _dashboard(request: HttpRequest, *, title: str, fixed: dict[str, Any], kind:
     if interval not in INTERVALS:
         errors.append(_("Unknown interval “%(value)s”; showing days.") % {"value": interval[:20]})
         interval = "day"
-    dimensions = ["category", "building", "facility", "channel"]
-    if kind == "hq":
-        dimensions.insert(1, "estate")
-    if kind != "department":
-        dimensions.append("department")
+    dimensions = DIMENSIONS[kind]
+    board = metrics.board(scope, interval, dimensions, HEATMAP_BUILDINGS)
     charts: dict[str, Any] = {
-        "volume": _buckets(metrics.volume(scope, interval)),
-        "by": {by: _buckets(metrics.volume(scope, by)) for by in dimensions},
-        "pareto_category": _pareto(metrics.pareto(scope, "category")),
-        "pareto_root_cause": _pareto(metrics.pareto(scope, "root_cause")),
-        "dissatisfaction": _buckets(metrics.dissatisfaction(scope)),
-        "heatmap": _heatmap(scope),
+        "volume": _buckets(board.volume),
+        "by": {by: _buckets(board.by[by]) for by in dimensions},
+        "pareto_category": _pareto(board.pareto_category),
+        "pareto_root_cause": _pareto(board.pareto_root_cause),
+        "dissatisfaction": _buckets(board.dissatisfaction),
+        "heatmap": _heatmap(scope, board.heatmap),
         "labels": {"count": _("Complaints"), "cumulative": _("Cumulative share"),
                    "empty": _("No complaints in this period.")},
     }
     context = {
         "title": title, "kind": kind, "scope": scope, "errors": errors, "interval": interval,
         "intervals": [("day", _("Day")), ("week", _("Week")), ("month", _("Month"))],
-        "figures": _figures(scope), "charts": charts,
+        "figures": _figures(scope, board.now, board.before), "charts": charts,
         "dimensions": [(by, tables_of.dimension_label(by), charts["by"][by]) for by in dimensions],
         "estates": list(reach_estates(request.user)) if kind == "hq" else [],
         "departments": _department_choices(request.user) if kind != "department" else [],

@@ -138,6 +138,12 @@ class SurveyResponse(models.Model):
             models.CheckConstraint(condition=models.Q(stars__gte=1, stars__lte=5),
                                    name="survey_stars_range"),
         ]
+        indexes = [
+            # The statistics' dissatisfaction reasons start from the dissatisfied answers
+            # of a period (anju.analytics.metrics.dissatisfaction).
+            models.Index(fields=["created_at"], condition=models.Q(dissatisfied=True),
+                         name="survey_dissatisfied_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.complaint_id} {self.stars}★"

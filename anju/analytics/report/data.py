@@ -73,12 +73,12 @@ def _warnings(scope: Scope) -> list[WarningCount]:
     return sorted(out, key=lambda w: (-w.count, w.kind))
 
 
-def _daily(scope: Scope) -> list[metrics.Bucket]:
-    counts = {b.key: b for b in metrics.volume(scope, "day")}
+def _daily(scope: Scope, counts: metrics.Counts) -> list[metrics.Bucket]:
+    by_day = {b.key: b for b in metrics.volume_of(scope, "day", counts)}
     days = []
     for n in range(scope.days):
         day = date.fromordinal(scope.start.toordinal() + n)
-        bucket = counts.get(day.isoformat())
+        bucket = by_day.get(day.isoformat())
         days.append(bucket or metrics.Bucket(key=day.isoformat(), label=day.isoformat(), count=0))
     return days
 
@@ -87,13 +87,15 @@ def collect(estate: Estate | None, month: date, *, now: datetime | None = None) 
     """Everything the report shows, for ``estate`` (None: the company) and ``month``."""
     now = now or timezone.now()
     scope = month_scope(estate, month, now=now)
-    places = metrics.volume(scope, "building" if estate is not None else "estate")
+    place = "building" if estate is not None else "estate"
+    counts = metrics.grouped_counts(scope, [("day",), (place,), ("category",), ("root_cause",)])
+    places = metrics.volume_of(scope, place, counts)
     return ReportData(
         estate=estate, month=scope.start, generated_at=now,
         figures=metrics.compare(scope),
-        daily=_daily(scope),
-        categories=metrics.pareto(scope, "category"),
-        root_causes=metrics.pareto(scope, "root_cause")[:TOP],
+        daily=_daily(scope, counts),
+        categories=metrics.pareto_of(scope, "category", counts),
+        root_causes=metrics.pareto_of(scope, "root_cause", counts)[:TOP],
         dissatisfaction=metrics.dissatisfaction(scope)[:TOP],
         places=sorted(places, key=lambda b: (-b.count, b.label))[:TOP],
         warnings=_warnings(scope),
