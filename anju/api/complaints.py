@@ -148,7 +148,8 @@ class ComplaintFilters(Schema):
 @router.get("", response={200: ComplaintPage, **errors(401, 422)},
             operation_id="complaints_list", summary="List complaints, newest first",
             description="Only complaints within the caller's reach. Paginated with limit/offset; "
-                        "`count` is the total matching the filters.")
+                        "`count` is the number matching the filters, counted up to 1,000: "
+                        "`count_exact` is false when there are more.")
 def list_complaints(request: HttpRequest, filters: Query[ComplaintFilters]) -> Any:
     qs = selectors.search(
         access.visible_complaints(request.auth),  # type: ignore[attr-defined]
@@ -161,7 +162,8 @@ def list_complaints(request: HttpRequest, filters: Query[ComplaintFilters]) -> A
         qs = qs.filter(created_at__lt=_aware(filters.created_before))
     page = qs.select_related(*present.LIST_RELATED).order_by("-created_at", "-id")
     page = page[filters.offset:filters.offset + filters.limit]
-    return {"count": qs.count(), "limit": filters.limit, "offset": filters.offset,
+    count, exact = selectors.capped_count(qs)
+    return {"count": count, "count_exact": exact, "limit": filters.limit, "offset": filters.offset,
             "items": [present.list_item(c) for c in page]}
 
 

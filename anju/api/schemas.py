@@ -167,6 +167,7 @@ class ComplaintListItem(Schema):
 
 class ComplaintPage(Schema):
     count: int
+    count_exact: bool
     limit: int
     offset: int
     items: list[ComplaintListItem]

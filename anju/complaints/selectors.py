@@ -7,12 +7,25 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from anju.complaints.access import role_of, visible_complaints
+from anju.complaints import numbering
 from anju.complaints.models import OPEN_STATUSES, Complaint
+from anju.estates.models import Resident
 from anju.lib import phones
 from anju.privacy.crypto import blind_index
 from anju.staff.models import Role
 
 INBOXES = ("mine", "department", "estates", "all")
+# Lists count their matches only up to here: an exact count of a million rows costs a scan
+# of them all on every page, and nobody pages through more than this.
+COUNT_LIMIT = 1000
+
+
+def capped_count(qs: QuerySet[Any], limit: int | None = None) -> tuple[int, bool]:
+    """``(count, exact)``: the number of rows up to ``limit`` (``COUNT_LIMIT``), and whether
+    that is all of them."""
+    limit = COUNT_LIMIT if limit is None else limit
+    n = qs.order_by()[:limit + 1].count()
+    return min(n, limit), n <= limit
 
 
 def default_inbox(user: Any) -> str:
@@ -66,12 +79,19 @@ def search(qs: QuerySet[Complaint], *, text: str = "", status: str = "", estate:
 
 
 def _text_query(text: str) -> Q:
-    if text.upper().startswith("TS") and text[2:].isdigit():
+    if text.upper().startswith(numbering.PREFIX) and text[len(numbering.PREFIX):].isdigit():
+        # A whole number (prefix, date, at least MIN_DIGITS) is the prefix of no other one:
+        # equality, which uses the index on both databases (SQLite's LIKE cannot).
+        if len(text) >= len(numbering.PREFIX) + 8 + numbering.MIN_DIGITS:
+            return Q(number=text.upper())
         return Q(number__startswith=text.upper())
     digits = phones.normalise(text)
     if digits.isdigit() and len(digits) >= 7:
         index = blind_index(digits, "phone")
-        return Q(contact_phone_index=index) | Q(resident__phone_index=index)
+        # The residents first (a handful of ids): OR-ing a join would scan every complaint,
+        # OR-ing two indexed columns lets the database combine both indexes.
+        residents = list(Resident.objects.filter(phone_index=index).values_list("pk", flat=True)[:100])
+        return Q(contact_phone_index=index) | Q(resident_id__in=residents)
     return Q(description__contains=text) | Q(title__contains=text) | Q(room__number=text)
 
 

@@ -19,6 +19,17 @@ def test_the_list_is_newest_first_and_paginated(api_for, agent, new_complaint):
     last = api.get("/complaints", {"limit": 2, "offset": 4}).json()
     assert [c["number"] for c in last["items"]] == [numbers[0]]
     assert api.get("/complaints", {"offset": 50}).json()["items"] == []
+    assert first["count_exact"] is True
+
+
+def test_the_list_counts_up_to_a_limit(api_for, agent, new_complaint, monkeypatch):
+    from anju.complaints import selectors
+
+    for i in range(3):
+        new_complaint(description=f"第{i}件")
+    monkeypatch.setattr(selectors, "COUNT_LIMIT", 2)
+    page = api_for(agent).get("/complaints", {"limit": 1}).json()
+    assert page["count"] == 2 and page["count_exact"] is False and len(page["items"]) == 1
 
 
 def test_the_list_filters_by_status_estate_category_urgency_channel_and_escalation(

@@ -88,3 +88,20 @@ def test_the_timeline_names_the_resident_from_the_encrypted_record(new_complaint
     masked = timeline(complaint, contact=disclosure.contact_view(agent, complaint))
     assert masked[0].actor == "张*"
     assert complaint.events.get().actor_label == resident.user.username
+
+
+def test_a_whole_number_finds_that_complaint_and_a_prefix_finds_the_days(new_complaint):
+    first, second = new_complaint(), new_complaint()
+    assert list(selectors.search(Complaint.objects.all(), text=first.number.lower())) == [first]
+    day = first.number[:10]  # TS + the date
+    found = set(selectors.search(Complaint.objects.all(), text=day))
+    assert {first, second} <= found
+
+
+def test_lists_count_up_to_the_limit_and_say_when_there_are_more(new_complaint, monkeypatch):
+    for _ in range(3):
+        new_complaint()
+    assert selectors.capped_count(Complaint.objects.all()) == (3, True)
+    monkeypatch.setattr(selectors, "COUNT_LIMIT", 2)
+    assert selectors.capped_count(Complaint.objects.all()) == (2, False)
+    assert selectors.capped_count(Complaint.objects.all(), limit=3) == (3, True)

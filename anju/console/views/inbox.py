@@ -20,7 +20,6 @@ from anju.staff.models import Role
 
 PER_PAGE = 25
 # Counting a huge table is slow; beyond this the inbox says "more than".
-COUNT_LIMIT = 1000
 
 TAB_LABELS = {
     "mine": _("My tasks"),
@@ -63,10 +62,9 @@ def paginate(qs: Any, raw_page: str | None) -> Page:
         number = 1
     start = (number - 1) * PER_PAGE
     rows = list(qs[start:start + PER_PAGE + 1])
-    total = qs.order_by()[:COUNT_LIMIT + 1].count()
+    total, exact = selectors.capped_count(qs)
     return Page(number=number, rows=rows[:PER_PAGE], has_previous=number > 1,
-                has_next=len(rows) > PER_PAGE, total=min(total, COUNT_LIMIT),
-                total_capped=total > COUNT_LIMIT)
+                has_next=len(rows) > PER_PAGE, total=total, total_capped=not exact)
 
 
 @staff_required
