@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -40,6 +41,7 @@ from anju.analytics.scope import Scope
 from anju.complaints.models import OPEN_STATUSES, Category, Channel, Complaint, RootCause, Status
 from anju.console.fields import localised_name
 from anju.estates.models import Building, Estate, Facility
+from anju.lib import parallel
 from anju.lib.refcache import SnapshotCache
 from anju.staff.models import Department
 
@@ -266,7 +268,8 @@ def summaries(scope: Scope, periods: list[Scope]) -> list[Summary]:
     The counts come from one query grouped by period (a hash aggregate, one pass). On
     PostgreSQL the four percentiles of each period come from one more query of ordered-set
     aggregates (one sort per duration and period); SQLite has none, so there they are read
-    by ``percentiles`` (a few queries per period).
+    by ``percentiles`` (a few queries per period). The queries run side by side where
+    ``anju.lib.parallel`` can.
     """
     if not periods:
         return []
@@ -275,28 +278,35 @@ def summaries(scope: Scope, periods: list[Scope]) -> list[Summary]:
     which = Case(*(When(q, then=Value(i)) for i, q in enumerate(within)), default=Value(-1),
                  output_field=IntegerField())
     aggregates = _summary_aggregates(scope.at())
-    rows = {r["_period"]: r for r in span.complaints().annotate(_period=which).values("_period")
-            .annotate(**aggregates).order_by()}
-    durations: dict[str, Any] = {}
-    if connection.vendor == "postgresql":
+
+    def counts() -> dict[int, dict[str, Any]]:
+        return {r["_period"]: r for r in span.complaints().annotate(_period=which).values("_period")
+                .annotate(**aggregates).order_by()}
+
+    def durations() -> dict[str, Any]:
+        wanted: dict[str, Any] = {}
         for i, q in enumerate(within):
-            durations[f"f{i}"] = Percentiles(feedback_seconds(), FRACTIONS,
-                                             filter=q & Q(first_feedback_at__isnull=False))
-            durations[f"r{i}"] = Percentiles(resolution_seconds(), FRACTIONS, filter=q & resolved_q())
-        durations = span.complaints().aggregate(**durations)
-    empty = {name: (None if name == "satisfaction_avg" else 0) for name in aggregates}
-    out = []
-    for i, period in enumerate(periods):
-        if durations:
-            feedback = durations[f"f{i}"] or [None, None]
-            resolution = durations[f"r{i}"] or [None, None]
-        else:
+            wanted[f"f{i}"] = Percentiles(feedback_seconds(), FRACTIONS,
+                                          filter=q & Q(first_feedback_at__isnull=False))
+            wanted[f"r{i}"] = Percentiles(resolution_seconds(), FRACTIONS, filter=q & resolved_q())
+        return span.complaints().aggregate(**wanted)
+
+    if connection.vendor == "postgresql":
+        rows, found = parallel.together(counts, durations)
+        spans = [(found[f"f{i}"] or [None, None], found[f"r{i}"] or [None, None])
+                 for i in range(len(periods))]
+    else:
+        reads = []
+        for period in periods:
             qs = period.complaints()
-            feedback = percentiles(qs.filter(first_feedback_at__isnull=False), feedback_seconds(), FRACTIONS)
-            resolution = percentiles(qs.filter(resolved_q()), resolution_seconds(), FRACTIONS)
-        out.append(_summary_of(rows.get(i, empty), [_float(v) for v in feedback],
-                               [_float(v) for v in resolution]))
-    return out
+            reads += [partial(percentiles, qs.filter(first_feedback_at__isnull=False), feedback_seconds(),
+                              FRACTIONS),
+                      partial(percentiles, qs.filter(resolved_q()), resolution_seconds(), FRACTIONS)]
+        rows, *values = parallel.together(counts, *reads)
+        spans = [(values[2 * i], values[2 * i + 1]) for i in range(len(periods))]
+    empty = {name: (None if name == "satisfaction_avg" else 0) for name in aggregates}
+    return [_summary_of(rows.get(i, empty), [_float(v) for v in feedback], [_float(v) for v in resolution])
+            for i, (feedback, resolution) in enumerate(spans)]
 
 
 def _float(value: Any) -> float | None:
@@ -433,9 +443,9 @@ def grouped_counts(scope: Scope, sets: Iterable[tuple[str, ...]]) -> Counts:
     codes, local dates); ``labels`` names them.
     """
     sets = list(dict.fromkeys(tuple(s) for s in sets))
-    out: dict[tuple[str, ...], list[tuple[tuple[Any, ...], int]]] = {s: [] for s in sets}
     qs = scope.complaints()
     if connection.vendor == "postgresql" and len(sets) > 1:
+        out: dict[tuple[str, ...], list[tuple[tuple[Any, ...], int]]] = {s: [] for s in sets}
         dims = sorted({d for s in sets for d in s})
         inner = qs.annotate(**{f"g_{d}": _dimension(d) for d in dims}).values(*(f"g_{d}" for d in dims))
         sql, params = inner.query.sql_with_params()
@@ -451,11 +461,15 @@ def grouped_counts(scope: Scope, sets: Iterable[tuple[str, ...]]) -> Counts:
                 values = dict(zip(dims, row, strict=False))
                 out[st].append((tuple(_key_value(d, values[d]) for d in st), row[-2]))
         return Counts(out)
-    for st in sets:
+
+    def one_set(st: tuple[str, ...]) -> list[tuple[tuple[Any, ...], int]]:
         names = {f"g_{d}": _dimension(d) for d in st}
-        for r in qs.annotate(**names).values(*names).annotate(n=Count("id")).order_by():
-            out[st].append((tuple(_key_value(d, r[f"g_{d}"]) for d in st), r["n"]))
-    return Counts(out)
+        return [(tuple(_key_value(d, r[f"g_{d}"]) for d in st), r["n"])
+                for r in qs.annotate(**names).values(*names).annotate(n=Count("id")).order_by()]
+
+    # SQLite: one grouped query per set, side by side where that is possible.
+    found = parallel.together(*(partial(one_set, st) for st in sets))
+    return Counts(dict(zip(sets, found, strict=True)))
 
 
 # --------------------------------------------------------------------------- volume
@@ -619,21 +633,25 @@ class Board:
 
 
 def board(scope: Scope, interval: str, dimensions: Iterable[str], heatmap_limit: int = 30) -> Board:
-    """A dashboard's figures in a handful of queries: the two periods' summaries in one,
-    every volume, Pareto and heat-map count in one more (on PostgreSQL), the reasons in a
-    third, then a small query per dimension for the names."""
+    """A dashboard's figures in a handful of queries: the two periods' counts in one and
+    their percentiles in another, every volume, Pareto and heat-map count in one more (on
+    PostgreSQL), the reasons in a fourth, then the names of buildings and facilities. On
+    PostgreSQL the four run side by side."""
     dimensions = list(dimensions)
     if interval not in TRUNC or any(by not in VOLUME_BY for by in dimensions):
         raise ValueError(f"Unknown grouping in {interval!r}, {dimensions!r}")
-    counts = grouped_counts(scope, [(interval,), *((by,) for by in dimensions), ("category",),
-                                    ("root_cause",), HEATMAP_SET])
-    now, before = summaries(scope, [scope, scope.previous()])
+    sets = [(interval,), *((by,) for by in dimensions), ("category",), ("root_cause",), HEATMAP_SET]
+    # Independent questions: side by side on PostgreSQL (anju.lib.parallel).
+    counts, (now, before), reasons = parallel.together(
+        lambda: grouped_counts(scope, sets),
+        lambda: summaries(scope, [scope, scope.previous()]),
+        lambda: dissatisfaction(scope))
     return Board(
         now=now, before=before, volume=volume_of(scope, interval, counts),
         by={by: volume_of(scope, by, counts) for by in dimensions},
         pareto_category=pareto_of(scope, "category", counts),
         pareto_root_cause=pareto_of(scope, "root_cause", counts),
-        dissatisfaction=dissatisfaction(scope), heatmap=heatmap_of(counts, heatmap_limit))
+        dissatisfaction=reasons, heatmap=heatmap_of(counts, heatmap_limit))
 
 
 # --------------------------------------------------------------------------- league tables
