@@ -13,9 +13,9 @@ indexes are applied. For each database a child process measures, each figure as 
 of ``--runs`` runs after one warm-up:
 
 * ``baseline count(*)``: ``SELECT count(*)`` of the complaint table, the yardstick;
-* dashboards, the metrics alone: every ``anju.analytics.metrics`` call a dashboard makes
-  (``DASHBOARD_CALLS``), for headquarters (quality user, all estates, the default 30 days,
-  and a 12-month period), an estate (its manager) and a department (its supervisor);
+* dashboards, the metrics alone: ``anju.analytics.metrics.board`` with the page's charts,
+  for headquarters (quality user, all estates, the default 30 days, and a 12-month period
+  with ``--year``), an estate (its manager) and a department (its supervisor);
 * dashboards through the views, when they exist (``/console/stats/``, ``…/estate/<id>/``,
   ``…/department/<id>/`` through Django's test client, signed in as quality): the response;
 * the console list's first page (``/console/``) and searches (number, phone, words), and
@@ -288,7 +288,7 @@ def print_table(rows: list[dict[str, Any]]) -> None:
         print(line)
     for r in rows:
         print(f"\n{r['database']}: {r['complaints']:,} complaints; "
-              "HQ dashboard (30 days) per metrics call, ms:")
+              "HQ dashboard (30 days) per part, each run alone, ms:")
         print("  " + ", ".join(f"{k} {v:.1f}" for k, v in r["hq_calls"].items()))
         if r.get("generated"):
             g = r["generated"]
