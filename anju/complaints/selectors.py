@@ -6,8 +6,8 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from anju.complaints.access import role_of, visible_complaints
 from anju.complaints import numbering
+from anju.complaints.access import role_of, visible_complaints
 from anju.complaints.models import OPEN_STATUSES, Complaint
 from anju.estates.models import Resident
 from anju.lib import phones
