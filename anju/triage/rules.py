@@ -82,6 +82,19 @@ DANGER: dict[str, str] = {
 DANGER_IN_CONTEXT: dict[str, tuple[str, str]] = {
     "trapped": (r"在里面|里面有(人|一位|个)|人还在|还在里面|出不去了|出不来了", r"电梯|电悌|梯子|轿厢|客梯"),
 }
+# A danger word does not count inside a clause that only fears, asks about or recalls it:
+# the words below before it in the same clause (担心会着火, 上个月困人的事, 咨询…漏气),
+# a negation just before it (无人被困, 没冒烟), or a figure of speech (气得冒烟). Another
+# mention elsewhere in the text still counts. Clauses end at punctuation and at spaces (chat
+# messages separate clauses with spaces). Measured on the training files by
+# ``bench/triage.py --rules``.
+CLAUSE_END = re.compile(r"[。!?;,，、\s]")
+NOT_PRESENT_BEFORE = re.compile(
+    r"担心|就怕|怕哪天|怕会|生怕|万一|会不会|如果|一旦|要是|防止|预防|演练|自救|指南|咨询|询问|建议|宣传|"
+    r"上个月|上月|上次|上回|上周|去年|前几天|前段时间|那次")
+NEGATED = re.compile(r"(无人|没人|没有|没|未|不|别)$")
+FIGURE_OF_SPEECH = re.compile(r"气得.{0,3}冒烟|屁股着火|要着火了|心态爆炸|热得.{0,4}着火|急得.{0,3}冒火")
+
 _DANGER = [(name, re.compile(pattern)) for name, pattern in DANGER.items()]
 _DANGER_IN_CONTEXT = {name: (re.compile(pattern), re.compile(context))
                       for name, (pattern, context) in DANGER_IN_CONTEXT.items()}
@@ -103,15 +116,32 @@ class Fired:
         return data
 
 
+def _present(normal: str, found: re.Match[str]) -> bool:
+    """Whether a danger word's match describes something happening, not feared or recalled."""
+    start = found.start()
+    while start > 0 and not CLAUSE_END.match(normal[start - 1]):
+        start -= 1
+    end = found.end()
+    while end < len(normal) and not CLAUSE_END.match(normal[end]):
+        end += 1
+    before = normal[start:found.start()]
+    return not (NOT_PRESENT_BEFORE.search(before) or NEGATED.search(before[-3:])
+                or FIGURE_OF_SPEECH.search(normal[start:end]))
+
+
+def _first_present(pattern: re.Pattern[str], normal: str) -> re.Match[str] | None:
+    return next((m for m in pattern.finditer(normal) if _present(normal, m)), None)
+
+
 def danger_matches(text: str) -> list[Fired]:
     """The danger rules that ``text`` trips (each with what it matched). Pure, no database."""
     normal = normalise(text)
     fired = []
     for name, pattern in _DANGER:
-        found = pattern.search(normal)
+        found = _first_present(pattern, normal)
         if found is None and name in _DANGER_IN_CONTEXT:
             token, context = _DANGER_IN_CONTEXT[name]
-            found = token.search(normal) if context.search(normal) else None
+            found = _first_present(token, normal) if context.search(normal) else None
         if found:
             fired.append(Fired(rule="danger." + name, match=found.group(0)[-12:], urgency="urgent"))
     return fired

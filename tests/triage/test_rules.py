@@ -48,6 +48,27 @@ def test_ordinary_complaints_trip_no_danger_rule(text):
     assert danger_matches(text) == []
 
 
+# A danger word in a clause that fears, asks about, recalls or denies it is no danger now.
+NOT_NOW = [
+    "上个月困人的事 到现在没给说法",  # recalled
+    "6栋整栋停电，电梯停运，无人被困，请尽快来电工",  # denied
+    "广场舞天天吵 气得我冒烟",  # a figure of speech
+    "想问问消防演练啥时候搞",  # asked about
+    "我们楼电梯老是抖 会不会哪天把人困里面啊",  # feared
+    "建议在电梯里贴一张被困时的自救指南",
+]
+
+
+@pytest.mark.parametrize("text", NOT_NOW)
+def test_danger_words_that_are_not_happening_now_do_not_count(text):
+    assert danger_matches(text) == []
+
+
+def test_a_danger_happening_now_counts_beside_a_recalled_one():
+    fired = danger_matches("上次困人没人管 现在又困人了 快来")
+    assert [f.rule for f in fired] == ["danger.trapped"]
+
+
 def test_an_admin_rule_sets_the_category_and_urgency_and_is_reported(db, categories):
     KeywordRule.objects.create(name="充电桩起火风险", pattern="充电桩|充电枪", category=categories["parking"],
                                urgency="high", priority=5)
