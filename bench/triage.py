@@ -233,7 +233,7 @@ def tune(corpus: Path | None) -> None:
             for weight in (None, "balanced"):
                 params = copy.deepcopy(PARAMS)
                 params["ngram"] = ngram
-                params["C"] = {"category": c, "urgency": c, "angry": c}
+                params["C"].update(category=c, urgency=c, angry=c)  # the urgent head keeps its own
                 params["class_weight"]["category"] = weight
                 grid.append(params)
     for params in grid:

@@ -74,3 +74,13 @@ def test_unusable_corpus_lines_are_counted_not_fatal():
         except training.CorpusError:
             continue
         raise AssertionError(line)
+
+
+def test_the_shipped_artifact_was_trained_on_the_shipped_corpus():
+    """Retrain (``anju triage train``) after changing a training file, or this fails."""
+    examples, bad = training.read_corpus(training.train_files())
+    meta = json.loads((MODEL_DIR / META).read_text(encoding="utf-8"))
+    assert bad == 0
+    assert meta["corpus"]["examples"] == len(examples)
+    assert meta["corpus"]["digest"] == training.corpus_digest(examples)
+    assert meta["params"] == json.loads(json.dumps(training.PARAMS))
