@@ -12,7 +12,10 @@
 
   function open(link) { if (link) { window.location.href = link; } }
 
+  var BAR_ROW = 22;  // px per bar of a horizontal chart, so that no two labels overlap
+
   function bars(el, items, horizontal) {
+    if (horizontal) { el.style.height = Math.max(280, items.length * BAR_ROW + 40) + "px"; }
     var names = items.map(function (b) { return b.label; });
     var values = items.map(function (b) { return {value: b.count, link: b.link}; });
     var category = {type: "category", data: names, axisLabel: {interval: 0, overflow: "truncate", width: 110}};
@@ -78,10 +81,17 @@
     else if (kind === "heatmap") { option = heatmap(data.heatmap); empty = !data.heatmap.cells.length; }
     if (!option) { return; }
     if (empty) { el.textContent = labels.empty || ""; el.classList.add("muted"); el.style.height = "auto"; return; }
+    el.classList.add("is-drawn");  // shown before it is measured
     var chart = window.echarts.init(el, null, {renderer: "canvas"});
     chart.setOption(option);
     chart.on("click", function (params) { open(params.data && params.data.link); });
     charts.push(chart);
   });
-  window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+  function resizeAll() { charts.forEach(function (c) { c.resize(); }); }
+  if (window.ResizeObserver) {  // a box changing width (layout, rotation, sidebar), not only the window
+    var observer = new ResizeObserver(resizeAll);
+    charts.forEach(function (c) { observer.observe(c.getDom()); });
+  } else {
+    window.addEventListener("resize", resizeAll);
+  }
 })();
