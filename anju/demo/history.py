@@ -17,10 +17,25 @@ from typing import Any
 from django.utils import timezone
 
 from anju.complaints import services
+from anju.complaints.access import role_of
 from anju.complaints.models import ComplaintEvent
+from anju.complaints.transitions import RESIDENT
 from anju.demo.plans import Plan, Step
 from anju.lib.errors import DomainError
 from anju.notify.models import Message
+from anju.visits.models import SurveyResponse
+from anju.visits.services import Answers, survey_submit
+
+
+def rate(*, actor: Any, complaint_id: int, now: datetime, satisfaction: int, solved: bool | None,
+         comment: str = "", reasons: tuple[str, ...] = ()) -> Any:
+    """A rating as the product records one: through the survey, so statistics see the
+    answer and its reasons (the resident's own in the portal, or the desk's return call)."""
+    source = SurveyResponse.Source.PORTAL if role_of(actor) == RESIDENT else SurveyResponse.Source.CALL
+    return survey_submit(actor=actor, complaint_id=complaint_id, source=source, now=now,
+                         answers=Answers(stars=satisfaction, solved=solved, reasons=list(reasons),
+                                         comment=comment))
+
 
 SERVICES: dict[str, Callable[..., Any]] = {
     "verify": services.complaint_verify,
@@ -34,7 +49,7 @@ SERVICES: dict[str, Callable[..., Any]] = {
     "hold": services.complaint_hold,
     "resume": services.complaint_resume,
     "resolve": services.complaint_resolve,
-    "rate": services.complaint_rate,
+    "rate": rate,
     "close_unreachable": services.complaint_close_unreachable,
     "reopen": services.complaint_reopen,
     "withdraw": services.complaint_withdraw,

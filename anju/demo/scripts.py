@@ -17,8 +17,12 @@ from anju.accounts.models import User
 from anju.complaints.models import Channel, Urgency
 from anju.demo import texts
 from anju.demo.plans import Cast, Plan, Step
+from anju.visits.models import Reason
 
 # (from, to) minutes between steps, by urgency.
+# Dissatisfaction reasons, slowness most often (listed twice; a rating names each once).
+REASONS = [Reason.SPEED.value, *Reason.values]
+
 GAPS = {
     "verify": {"urgent": (2, 10), "high": (5, 30), "normal": (10, 120), "low": (30, 360)},
     "assign": {"urgent": (1, 5), "high": (5, 30), "normal": (10, 180), "low": (30, 480)},
@@ -167,10 +171,14 @@ class Script:
         else:
             stars, solved = rng.choices([5, 4], [63, 37])[0], True
             pool = texts.GOOD_COMMENTS
+        # What the verdict is about: always said when unhappy, sometimes with a middling one.
+        reasons: tuple[str, ...] = ()
+        if mood == "bad" or (stars == 3 and rng.random() < 0.5):
+            reasons = tuple(rng.sample(REASONS, rng.choice([1, 1, 2])))
         by_resident = plan.channel == Channel.WEB and plan.resident and rng.random() < 0.7
         actor = plan.resident.user if by_resident and plan.resident else self.desk
         self.add("rate", actor, (240, 2880), satisfaction=stars, solved=solved,
-                 comment=rng.choice(pool))
+                 comment=rng.choice(pool), reasons=reasons)
 
     def handled(self) -> None:
         self.intake()

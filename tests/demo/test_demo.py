@@ -181,3 +181,17 @@ def test_every_text_template_fills_in_with_the_slots():
             template.format_map(slots)
     assert {i.category for i in texts.ISSUES} == set(stories.CATEGORY_WEIGHTS)
     assert {i.urgency for i in texts.ISSUES} == set(Urgency.values)
+
+
+def test_every_rating_is_a_survey_answer_and_the_unhappy_ones_say_why(demo):
+    from anju.visits.models import SurveyResponse
+
+    rated = Complaint.objects.exclude(satisfaction=None)
+    answers = SurveyResponse.objects.all()
+    assert rated.exists()
+    assert set(answers.values_list("complaint_id", flat=True)) == set(rated.values_list("pk", flat=True))
+    unhappy = answers.filter(dissatisfied=True)
+    assert unhappy.exists() and all(a.reasons for a in unhappy)
+    assert set(answers.values_list("source", flat=True)) <= {"portal", "call"}
+    for answer in answers.select_related("complaint"):
+        assert answer.created_at >= answer.complaint.created_at  # what the statistics rely on
