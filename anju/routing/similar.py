@@ -33,6 +33,10 @@ from anju.routing.models import RoutingSettings
 MAX_CANDIDATES = 1000
 MAX_CHARS = 300  # the start of a long letter says what it is about; keeps the work bounded
 MIN_SCORE = 0.08
+# A past complaint of the same category is about the same kind of problem: its text
+# similarity counts this much more, so shared wording about something else (the angry
+# "第三次反映了 … 12345" every category has) does not outrank the same problem.
+SAME_CATEGORY_WEIGHT = 1.5
 
 
 @dataclass
@@ -150,6 +154,9 @@ def _complaints(complaint: Complaint, viewer: Any, query: str) -> list[Similar]:
     texts = [text_of(c) for c in pool]
     # Keyed by id and text: an edited text, or an id reused by a rolled-back test, is analysed anew.
     scores = rank(query, texts, keys=[(c.pk, hash(t)) for c, t in zip(pool, texts, strict=True)])
+    if complaint.category_id:
+        scores = [s * SAME_CATEGORY_WEIGHT if c.category_id == complaint.category_id else s
+                  for c, s in zip(pool, scores, strict=True)]
     return [Similar(title=c.number, text=c.summary, score=s, complaint=c,
                     url=reverse("console:complaint", args=[c.number]))
             for c, s in zip(pool, scores, strict=True)]
