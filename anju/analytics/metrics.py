@@ -38,7 +38,7 @@ from django.utils.translation import gettext as _
 
 from anju.analytics.drill import NOT_RESOLVING, feedback_late_q, resolve_late_q, resolved_q
 from anju.analytics.scope import Scope
-from anju.complaints.models import OPEN_STATUSES, Category, Channel, Complaint, RootCause, Status
+from anju.complaints.models import OPEN_STATUSES, Category, Channel, RootCause, Status
 from anju.console.fields import localised_name
 from anju.estates.models import Building, Estate, Facility
 from anju.lib import parallel
@@ -335,16 +335,16 @@ def _none_label(by: str) -> str:
     return _("Not recorded") if by == "root_cause" else _("Not set")
 
 
-# by → (grouping column, label columns for the league's joined query, drill parameter)
-GROUPS: dict[str, tuple[str, tuple[str, ...], str]] = {
-    "category": ("category_id", ("category__name", "category__name_en"), "categories"),
-    "estate": ("estate_id", ("estate__name",), "estates"),
-    "building": ("building_id", ("building__name", "building__estate__name"), "buildings"),
-    "facility": ("facility_id", ("facility__name", "facility__estate__name"), "facilities"),
-    "channel": ("channel", (), "channels"),
-    "department": ("department_id", ("department__name", "department__name_en"), "departments"),
-    "root_cause": ("root_cause", (), "root_causes"),
-    "handler": ("handler_id", ("handler__name", "handler__username"), "handlers"),
+# by → (grouping column, drill-down parameter of the console list); ``labels`` names the keys.
+GROUPS: dict[str, tuple[str, str]] = {
+    "category": ("category_id", "categories"),
+    "estate": ("estate_id", "estates"),
+    "building": ("building_id", "buildings"),
+    "facility": ("facility_id", "facilities"),
+    "channel": ("channel", "channels"),
+    "department": ("department_id", "departments"),
+    "root_cause": ("root_cause", "root_causes"),
+    "handler": ("handler_id", "handlers"),
 }
 TRUNC = {"day": TruncDate, "week": TruncWeek, "month": TruncMonth}
 
@@ -395,7 +395,7 @@ def labels(by: str, keys: Iterable[Any]) -> dict[Any, str]:
     elif wanted and by == "handler":
         found = {pk: name or username for pk, name, username in
                  get_user_model().objects.filter(pk__in=wanted).values_list("pk", "name", "username")}
-    out = {k: v for k, v in found.items()}
+    out = dict(found)
     for k in keys:
         if k not in out:
             out[k] = _none_label(by) if _blank(k) else key_text(k)
@@ -500,7 +500,7 @@ def volume_of(scope: Scope, by: str, counts: Counts) -> list[Bucket]:
     if by in TRUNC:
         return _time_buckets(scope, by, rows)
     names = counts.labels(by)
-    param = GROUPS[by][2]
+    param = GROUPS[by][1]
     buckets = [Bucket(key=key_text(k), label=names[k], count=n,
                       link=scope.link_params(**{param: key_text(k)})) for (k,), n in rows]
     return sorted(buckets, key=lambda b: (-b.count, b.label))
@@ -522,7 +522,7 @@ def pareto_of(scope: Scope, by: str, counts: Counts) -> list[ParetoRow]:
     names = counts.labels(by)
     rows.sort(key=lambda r: (-r[1], names[r[0]]))
     total = sum(n for _k, n in rows)
-    param = GROUPS[by][2]
+    param = GROUPS[by][1]
     out, running = [], 0
     for k, n in rows:
         running += n
@@ -657,29 +657,6 @@ def board(scope: Scope, interval: str, dimensions: Iterable[str], heatmap_limit:
 # --------------------------------------------------------------------------- league tables
 
 
-def _named(row: dict[str, Any], prefix: str) -> str:
-    class Named:
-        name = row.get(f"{prefix}__name") or ""
-        name_en = row.get(f"{prefix}__name_en") or ""
-
-    return localised_name(Named())
-
-
-def group_label(by: str, row: dict[str, Any]) -> str:
-    """The label of a row of the league's joined query."""
-    key = row[GROUPS[by][0]]
-    if _blank(key):
-        return _none_label(by)
-    if by == "department":
-        return _named(row, by)
-    return row["handler__name"] or row["handler__username"]
-
-
-def _grouped(qs: QuerySet[Complaint], by: str, **aggregates: Any) -> list[dict[str, Any]]:
-    column, extra, _param = GROUPS[by]
-    return list(qs.values(column, *extra).annotate(n=Count("id"), **aggregates).order_by())
-
-
 def league(scope: Scope, by: str) -> list[LeagueRow]:
     """Handlers or departments side by side, one grouped query.
 
@@ -691,15 +668,16 @@ def league(scope: Scope, by: str) -> list[LeagueRow]:
     aggregates = _summary_aggregates(scope.at())
     wanted = ("resolved", "resolve_due", "resolve_on_time", "rated", "satisfaction_avg",
               "repeats", "ever_resolved", "reopened")
-    column, _extra, param = GROUPS[by]
-    qs = scope.complaints().filter(**{f"{column}__isnull": False})
-    rows = _grouped(qs, by, **{k: aggregates[k] for k in wanted})
+    column, param = GROUPS[by]
+    rows = list(scope.complaints().filter(**{f"{column}__isnull": False}).values(column)
+                .annotate(n=Count("id"), **{k: aggregates[k] for k in wanted}).order_by())
+    names = labels(by, [r[column] for r in rows])
     out = []
     for r in rows:
         key = key_text(r[column])
         avg = r["satisfaction_avg"]
         out.append(LeagueRow(
-            key=key, label=group_label(by, r), handled=r["n"],
+            key=key, label=names[r[column]], handled=r["n"],
             on_time_rate=ratio(r["resolve_on_time"], r["resolve_due"]),
             satisfaction_avg=None if avg is None else float(avg),
             reopen_rate=ratio(r["reopened"], r["ever_resolved"]),

@@ -53,8 +53,12 @@ def browser():
 
 @pytest.fixture
 def phone_page(browser):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
-                                  is_mobile=True, has_touch=True, locale="zh-CN")
+    yield from _page(browser, viewport={"width": 390, "height": 844}, device_scale_factor=2,
+                     is_mobile=True, has_touch=True)
+
+
+def _page(browser, **options):
+    context = browser.new_context(locale="zh-CN", **options)
     page = context.new_page()
     yield page
     context.close()
@@ -62,10 +66,12 @@ def phone_page(browser):
 
 @pytest.fixture
 def tablet_page(browser):
-    context = browser.new_context(viewport={"width": 1024, "height": 768}, locale="zh-CN")
-    page = context.new_page()
-    yield page
-    context.close()
+    yield from _page(browser, viewport={"width": 1024, "height": 768})
+
+
+@pytest.fixture
+def desktop_page(browser):
+    yield from _page(browser, viewport={"width": 1366, "height": 900})
 
 
 @pytest.fixture

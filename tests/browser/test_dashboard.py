@@ -13,14 +13,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def desktop_page(browser):
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    yield page
-    context.close()
-
-
 def test_a_manager_sees_every_chart_drawn_across_its_box(live_server, desktop_page, manager, new_complaint,
                                                            categories, screenshots):
     for category in ("repair", "elevator", "noise"):
