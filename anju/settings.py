@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "anju.estates",
     "anju.staff",
     "anju.complaints",
+    "anju.bus",
     "anju.triage",
     "anju.notify",
     "anju.worker",

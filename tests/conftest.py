@@ -195,8 +195,10 @@ def new_complaint(resident, world):
 
 @pytest.fixture
 def immediate_tasks(settings):
-    """Run enqueued tasks (follow-ups included) at once, as the worker would."""
+    """Run enqueued tasks and the event bus's subscribers right after each commit, as the
+    worker would a moment later."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.ANJU_BUS_EAGER = True
 
 
 @pytest.fixture(autouse=True)

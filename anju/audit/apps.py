@@ -8,6 +8,6 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit log")
 
     def ready(self) -> None:
-        from anju.audit import receivers
+        from anju.audit import hooks, receivers  # noqa: F401  (the complaint-change hook)
 
         receivers.connect()

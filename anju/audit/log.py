@@ -15,6 +15,8 @@ any other personal data, because the log is kept for good and cannot be edited.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -33,6 +35,16 @@ HEAD_ID = 1
 Target = Model | tuple[str, Any] | None
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One entry to append with ``record_many``; the fields mean what ``record``'s do."""
+
+    action: str
+    actor: Any = None
+    target: Target = None
+    data: dict | None = None
+
+
 def record(action: str, *, actor: Any = None, target: Target = None, data: dict | None = None,
            request: HttpRequest | None = None, ip: str | None = None) -> AuditEntry:
     """Append an entry and return it.
@@ -44,30 +56,50 @@ def record(action: str, *, actor: Any = None, target: Target = None, data: dict 
     transactions wait for each other from this call until the caller commits, so call it
     late in the transaction.
     """
-    if not ACTION.match(action) or len(action) > 80:
-        raise ValueError(f"Audit action codes are dotted lower-case words, not {action!r}.")
+    return record_many([Entry(action, actor, target, data)], request=request, ip=ip)[0]
+
+
+def record_many(entries: Sequence[Entry], *, request: HttpRequest | None = None,
+                ip: str | None = None) -> list[AuditEntry]:
+    """Append several entries in order under one lock of the chain's head (set-based
+    changes: the deadline ladder's steps); otherwise exactly like ``record``."""
+    if not entries:
+        return []
     request = request if request is not None else current_request()
-    actor = actor if actor is not None else request_user(request)
-    has_user = getattr(actor, "pk", None) is not None
-    target_type, target_id = _target(target)
-    fields: dict[str, Any] = {
-        "actor_id": actor.pk if has_user else None,
-        "actor_label": _label(actor, request)[:150],
-        "action": action,
-        "target_type": target_type[:60],
-        "target_id": target_id[:64],
-        "ip": _ip(ip) if ip else request_ip(request),
-        "data": chain.canonical_data(data or {}),
-    }
+    address = _ip(ip) if ip else request_ip(request)
+    rows = []
+    for e in entries:
+        if not ACTION.match(e.action) or len(e.action) > 80:
+            raise ValueError(f"Audit action codes are dotted lower-case words, not {e.action!r}.")
+        actor = e.actor if e.actor is not None else request_user(request)
+        has_user = getattr(actor, "pk", None) is not None
+        target_type, target_id = _target(e.target)
+        rows.append({
+            "actor_id": actor.pk if has_user else None,
+            "actor_label": _label(actor, request)[:150],
+            "action": e.action,
+            "target_type": target_type[:60],
+            "target_id": target_id[:64],
+            "ip": address,
+            "data": chain.canonical_data(e.data or {}),
+        })
     # No savepoint: if the insert fails, the caller's transaction is lost anyway.
     with transaction.atomic(savepoint=False):
         head = _locked_head()
-        entry = AuditEntry(seq=head.seq + 1, created_at=timezone.now(), prev_hash=head.hash, **fields)
-        entry.hash = chain.entry_hash(entry.prev_hash, {**fields, "seq": entry.seq,
-                                                        "created_at": entry.created_at})
-        entry.save()
-        ChainHead.objects.filter(pk=HEAD_ID).update(seq=entry.seq, hash=entry.hash)
-    return entry
+        seq, prev_hash = head.seq, head.hash
+        appended = []
+        for fields in rows:
+            seq += 1
+            entry = AuditEntry(seq=seq, created_at=timezone.now(), prev_hash=prev_hash, **fields)
+            entry.hash = chain.entry_hash(prev_hash, {**fields, "seq": seq, "created_at": entry.created_at})
+            prev_hash = entry.hash
+            appended.append(entry)
+        if len(appended) == 1:
+            appended[0].save()
+        else:
+            AuditEntry.objects.all()._append_chained(appended)
+        ChainHead.objects.filter(pk=HEAD_ID).update(seq=seq, hash=prev_hash)
+    return appended
 
 
 def current_head() -> tuple[int, str]:

@@ -31,6 +31,10 @@ class AuditQuerySet(models.QuerySet):
     def bulk_create(self, *args: Any, **kwargs: Any) -> Any:
         raise AppendOnlyError("Write audit entries with anju.audit.log.record, which chains them.")
 
+    def _append_chained(self, entries: list[Any]) -> Any:
+        """Insert entries already chained under the locked head: ``log.record_many`` only."""
+        return super().bulk_create(entries, batch_size=1000)
+
 
 class AuditEntry(models.Model):
     seq = models.BigIntegerField(_("sequence"), unique=True, editable=False)

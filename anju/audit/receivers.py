@@ -2,7 +2,7 @@
 
 Connected in ``AuditConfig.ready``. Sign-ins come from Django's auth signals (the console,
 the admin and the portal all go through ``login``/``authenticate``); complaint transitions
-from the trail (``ComplaintEvent``) the complaint services write; role and permission
+from the audit hook of the complaint services (``audit.hooks``); role and permission
 changes from ``access_changes``; admin changes from ``config_changes``. Each receiver runs
 inside the transaction of the change it records.
 """
@@ -21,7 +21,6 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from anju.accounts.models import ApiToken
 from anju.audit import access_changes, config_changes
 from anju.audit.log import record, safe_username
-from anju.complaints.models import ComplaintEvent
 from anju.staff.models import StaffProfile
 
 UID = "anju.audit"
@@ -44,16 +43,6 @@ def on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     record("auth.logout", actor=user, target=user, request=request)
 
 
-def on_complaint_event(sender: Any, instance: ComplaintEvent, created: bool, raw: bool = False,
-                       **kwargs: Any) -> None:
-    if not created or raw:
-        return
-    complaint = instance.complaint
-    record(instance.action, actor=instance.actor, target=complaint,
-           data={"number": complaint.number, "from": instance.from_status,
-                 "to": instance.to_status, "event": instance.pk})
-
-
 def on_token_saved(sender: Any, instance: ApiToken, created: bool, raw: bool = False,
                    **kwargs: Any) -> None:
     if created and not raw:
@@ -65,7 +54,6 @@ def connect() -> None:
     user_logged_in.connect(on_login, dispatch_uid=f"{UID}.login")
     user_login_failed.connect(on_login_failed, dispatch_uid=f"{UID}.login_failed")
     user_logged_out.connect(on_logout, dispatch_uid=f"{UID}.logout")
-    post_save.connect(on_complaint_event, sender=ComplaintEvent, dispatch_uid=f"{UID}.complaint")
     post_save.connect(on_token_saved, sender=ApiToken, dispatch_uid=f"{UID}.token")
     for model in (get_user_model(), StaffProfile):
         name = f"{UID}.{model._meta.label_lower}"

@@ -7,5 +7,3 @@ class ComplaintsConfig(AppConfig):
     label = "complaints"
     verbose_name = _("Complaints")
 
-    def ready(self) -> None:
-        from anju.complaints import followups  # noqa: F401  (enqueues follow-up work on commit)

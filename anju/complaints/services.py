@@ -12,17 +12,19 @@ run side effects after commit. Callers may rely on:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anju.complaints import access, feedback, numbering, signals, uploads
+from anju.complaints import access, hooks, numbering, transitions, uploads
+from anju.complaints.events import Event
 from anju.complaints.models import (
     FINAL_STATUSES,
     Attachment,
@@ -41,9 +43,7 @@ from anju.complaints.uploads import check_uploads
 from anju.estates.models import Building, Estate, Facility, Resident, Room
 from anju.lib import phones
 from anju.lib.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from anju.sla import services as sla_services  # SLA deadlines (anju/sla)
 from anju.staff.models import Department, Role
-from anju.triage.rules import intake_urgency
 
 MAX_TEXT = 5000
 CLOCK_SKEW = timedelta(minutes=10)
@@ -163,9 +163,6 @@ def complaint_create(
         raise InvalidInput(_("This category is no longer used."), errors={"category": [category.code]})
     files = list(files)
     content_types = check_uploads(files)
-    # Triage (anju/triage/rules.py): danger words and keyword rules make a complaint urgent
-    # at once; the model's full suggestion follows in the background.
-    urgency, triage_rules = intake_urgency(f"{title}\n{description}", urgency)
 
     complaint = Complaint(
         number=numbering.next_number(now), channel=channel, estate=estate, resident=resident,
@@ -177,19 +174,17 @@ def complaint_create(
         description=description, category=category, urgency=urgency, created_by=actor,
         idempotency_key=idempotency_key or None, created_at=now, updated_at=now,
     )
-    sla_services.stamp_intake(complaint)  # SLA (anju/sla): due columns, no query
+    # The apps above the core prepare the new complaint (no query): the triage rules raise
+    # the urgency at once on danger words, the SLA app stamps the due columns.
+    received: dict[str, Any] = {"channel": channel}
+    hooks.run_before_intake(complaint, received)
     try:
         with transaction.atomic():
             complaint.save(force_insert=True)
             _attach(complaint, files, content_types, kind=Attachment.Kind.INTAKE, actor=actor)
-            received: dict[str, Any] = {"channel": channel}
-            if triage_rules:
-                received["triage_rules"] = triage_rules
-            _append_event(complaint, actor=actor, action="complaint.received", to_status=Status.RECEIVED,
-                          data=received, now=now)
-            feedback.tell_complainant(complaint, "complaint.received")
-            transaction.on_commit(lambda: signals.complaint_changed.send(
-                sender=Complaint, complaint=complaint, action="received"))
+            event = _append_event(complaint, actor=actor, action=Event.RECEIVED,
+                                  to_status=Status.RECEIVED, data=received, now=now)
+            hooks.run_after_events([hooks.Change(complaint, event)])
     except IntegrityError:
         if idempotency_key:  # a concurrent retry with the same key won the race
             earlier = Complaint.objects.filter(created_by=actor, idempotency_key=idempotency_key).first()
@@ -213,14 +208,38 @@ def _attach(complaint: Complaint, files: list[Any], content_types: list[str], *,
     return attachments
 
 
-def _append_event(complaint: Complaint, *, actor: Any, action: str, from_status: str = "",
+def _append_event(complaint: Complaint, *, actor: Any, action: Event, from_status: str = "",
                   to_status: str = "", note: str = "", data: dict | None = None,
                   now: datetime) -> ComplaintEvent:
+    return ComplaintEvent.objects.create(**_event_fields(
+        complaint, actor=actor, action=action, from_status=from_status, to_status=to_status,
+        note=note, data=data, now=now))
+
+
+def _event_fields(complaint: Complaint | int, *, actor: Any, action: Event, from_status: str = "",
+                  to_status: str = "", note: str = "", data: dict | None = None,
+                  now: datetime) -> dict[str, Any]:
     has_user = getattr(actor, "pk", None) is not None
-    return ComplaintEvent.objects.create(
-        complaint=complaint, action=action, actor=actor if has_user else None,
-        actor_label=(actor.display_name if has_user else "system")[:100], from_status=from_status,
-        to_status=to_status, note=note, data=data or {}, created_at=now)
+    return {"complaint_id": complaint if isinstance(complaint, int) else complaint.pk,
+            "action": Event(action).value, "actor": actor if has_user else None,
+            "actor_label": (actor.display_name if has_user else "system")[:100],
+            "from_status": from_status, "to_status": to_status, "note": note, "data": data or {},
+            "created_at": now}
+
+
+def record_event(complaint: Complaint, *, actor: Any, action: Event, note: str = "",
+                 data: dict | None = None, now: datetime | None = None) -> ComplaintEvent:
+    """Append an event that is not a transition (the status stays) and run the hooks.
+
+    For changes made by the apps above the core in their own transaction with the
+    complaint locked (the retention run's ``retention.anonymised``). The complainant is
+    not told.
+    """
+    event = _append_event(complaint, actor=actor, action=action, from_status=complaint.status,
+                          to_status=complaint.status, note=note, data=data,
+                          now=now or timezone.now())
+    hooks.run_after_events([hooks.Change(complaint, event, tell=False)])
+    return event
 
 
 # --------------------------------------------------------------------------- transitions
@@ -253,13 +272,10 @@ def _transition(*, actor: Any, complaint_id: int, action: str, version: int | No
         complaint.updated_at = now
         complaint.save(update_fields=[*fields, "status", "version", "updated_at"])
         _attach(complaint, files, content_types, kind=file_kind, actor=actor)
-        _append_event(complaint, actor=actor, action=transition.event_code, from_status=from_status,
-                      to_status=complaint.status, note=note, data=data, now=now)
-        sla_services.recompute(complaint)  # SLA (anju/sla): deadlines and checkpoints from the trail
-        if tell:
-            feedback.tell_complainant(complaint, transition.event_code, note=note)
-        transaction.on_commit(lambda: signals.complaint_changed.send(
-            sender=Complaint, complaint=complaint, action=action))
+        event = _append_event(complaint, actor=actor, action=transition.event, from_status=from_status,
+                              to_status=complaint.status, note=note, data=data, now=now)
+        # SLA deadlines, the complainant's message, the audit entry, the subscribers' deliveries.
+        hooks.run_after_events([hooks.Change(complaint, event, tell=tell)])
     return complaint
 
 
@@ -549,6 +565,55 @@ def complaint_escalate(*, actor: Any, complaint_id: int, reason: str, version: i
 
     return _transition(actor=actor, complaint_id=complaint_id, action="escalate", version=version,
                        note=reason, changes=changes, now=now)
+
+
+@dataclass(frozen=True)
+class LadderStep:
+    """One step of the deadline ladder (``anju.sla.sweep``): who is now supervising and why."""
+
+    complaint_id: int
+    level: str  # "supervisor", "manager", "quality"
+    reason: str
+    data: dict[str, Any]
+
+
+def complaints_supervise_by_ladder(steps: Sequence[LadderStep], *, now: datetime) -> list[Complaint]:
+    """督办 by the deadline ladder: the ``escalate`` transition for many complaints at once.
+
+    The same change as ``complaint_escalate``, done set-based for the sweep: the rows are
+    locked, ``escalated`` is set and the version bumped once per complaint, a
+    ``Supervision`` and a ``complaint.escalate`` event (``data["source"] == "ladder"``) are
+    written per step, and the in-transaction hooks run for all of them together (audit
+    entries, subscribers' deliveries). The actor is the system: no access check. Steps of
+    complaints that are no longer open are skipped. Returns the complaints supervised.
+    """
+    if not steps:
+        return []
+    sources = transitions.TABLE["escalate"].sources
+    with transaction.atomic():
+        ids = sorted({step.complaint_id for step in steps})
+        complaints = {c.pk: c for c in (Complaint.objects.select_for_update(of=("self",))
+                                        .filter(pk__in=ids, status__in=sources))}
+        if not complaints:
+            return []
+        Complaint.objects.filter(pk__in=list(complaints)).update(
+            escalated=True, version=F("version") + 1, updated_at=now)
+        for c in complaints.values():
+            c.escalated, c.version, c.updated_at = True, c.version + 1, now
+        taken = [step for step in steps if step.complaint_id in complaints]
+        Supervision.objects.bulk_create(
+            [Supervision(complaint_id=step.complaint_id, by=None, level=step.level,
+                         reason=step.reason, created_at=now) for step in taken], batch_size=2000)
+        events = ComplaintEvent.objects.bulk_create(
+            [ComplaintEvent(**_event_fields(
+                step.complaint_id, actor=None, action=Event.ESCALATE,
+                from_status=complaints[step.complaint_id].status,
+                to_status=complaints[step.complaint_id].status, note=step.reason,
+                data={"source": "ladder", "level": step.level, **step.data}, now=now))
+             for step in taken], batch_size=2000)
+        hooks.run_after_events([hooks.Change(complaints[e.complaint_id], e, tell=False)
+                                for e in events])
+    return list(complaints.values())
 
 
 def complaint_add_note(*, actor: Any, complaint_id: int, note: str = "", files: Iterable[Any] = (),

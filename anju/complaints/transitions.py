@@ -22,6 +22,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from anju.complaints.events import Event
 from anju.complaints.models import Status
 from anju.staff.models import Role
 
@@ -54,8 +55,9 @@ class Transition:
     primary: bool = False
 
     @property
-    def event_code(self) -> str:
-        return f"complaint.{self.action}"
+    def event(self) -> Event:
+        """The event this transition writes on the trail (``complaints.events``)."""
+        return Event.of(self.action)
 
 
 TABLE: dict[str, Transition] = {

@@ -7,17 +7,11 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from anju.complaints import transitions
+from anju.complaints import events
 from anju.complaints.access import is_staff_member
 from anju.complaints.disclosure import ContactView
 from anju.complaints.models import Complaint, ComplaintEvent, Status
 from anju.privacy.masks import masked_name
-
-EVENT_LABELS: dict[str, Any] = {
-    "complaint.received": _("Received"),
-    "retention.anonymised": _("Personal data removed (retention period over)"),
-    **{t.event_code: t.label for t in transitions.TABLE.values()},
-}
 
 
 def place_within_estate(complaint: Complaint) -> str:
@@ -53,7 +47,7 @@ def timeline(complaint: Complaint, *, contact: ContactView) -> list[TimelineEntr
     for event in complaint.events.select_related("actor__staff", "actor__resident").order_by(
             "created_at", "id"):
         entries.append(TimelineEntry(
-            event=event, label=EVENT_LABELS.get(event.action, event.action),
+            event=event, label=events.label(event.action),
             actor=_actor_label(event, complaint, contact),
             from_label=labels.get(event.from_status, ""), to_label=labels.get(event.to_status, ""),
             moved=bool(event.to_status) and event.from_status != event.to_status))

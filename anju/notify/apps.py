@@ -8,4 +8,4 @@ class NotifyConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from anju.notify import staff  # noqa: F401  (registers the staff-alert follow-ups)
+        from anju.notify import hooks, subscribers  # noqa: F401  (complainant hook, staff-alert subscribers)

@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from anju.complaints.events import Event
 from anju.lib.refcache import SnapshotCache
 from anju.notify.models import Language, Message, MessageTemplate
 
@@ -39,53 +40,53 @@ class Text:
 # The shipped texts: (event, language) → (subject, body). SMS, e-mail and in-app share
 # them unless the admin adds a channel-specific template.
 DEFAULTS: dict[tuple[str, str], tuple[str, str]] = {
-    ("complaint.received", Language.ZH): (
+    (Event.RECEIVED, Language.ZH): (
         "投诉已受理：{number}",
         "【安居】您的投诉已受理，编号 {number}。我们将先核实情况，再告知您处理方案和预计完成时间。"
         "查看进度：{link}"),
-    ("complaint.received", Language.EN): (
+    (Event.RECEIVED, Language.EN): (
         "Complaint received: {number}",
         "[Anju] Your complaint {number} has been received. We will verify it, then tell you the "
         "handling plan and when to expect it done. Progress: {link}"),
-    ("complaint.refer_out", Language.ZH): (
+    (Event.REFER_OUT, Language.ZH): (
         "投诉 {number} 不属于物业服务范围",
         "【安居】您的投诉 {number} 不属于物业服务范围：{reason}。建议您联系：{advice}"),
-    ("complaint.refer_out", Language.EN): (
+    (Event.REFER_OUT, Language.EN): (
         "Complaint {number} is outside property services",
         "[Anju] Complaint {number} is outside property services: {reason}. "
         "Please contact instead: {advice}"),
-    ("complaint.assign", Language.ZH): (
+    (Event.ASSIGN, Language.ZH): (
         "投诉 {number} 已派单",
         "【安居】您的投诉 {number}（{category}）已交由{department}{handler}处理。处理方案：{plan}。"
         "预计完成时间：{deadline}。进度：{link}"),
-    ("complaint.assign", Language.EN): (
+    (Event.ASSIGN, Language.EN): (
         "Complaint {number} has been dispatched",
         "[Anju] Complaint {number} ({category}) is handled by {department} {handler}. "
         "Plan: {plan}. Expected done: {deadline}. Progress: {link}"),
-    ("complaint.hold", Language.ZH): (
+    (Event.HOLD, Language.ZH): (
         "投诉 {number} 暂停处理",
         "【安居】您的投诉 {number} 暂停处理，原因：{note}。条件具备后我们会继续并通知您。"),
-    ("complaint.hold", Language.EN): (
+    (Event.HOLD, Language.EN): (
         "Complaint {number} is on hold",
         "[Anju] Complaint {number} is on hold: {note}. We will continue and tell you as soon as "
         "we can."),
-    ("complaint.resolve", Language.ZH): (
+    (Event.RESOLVE, Language.ZH): (
         "投诉 {number} 已处理完毕",
         "【安居】您的投诉 {number} 已处理完毕：{result}。请为我们的服务评价：{rate_link}"),
-    ("complaint.resolve", Language.EN): (
+    (Event.RESOLVE, Language.EN): (
         "Complaint {number} has been resolved",
         "[Anju] Complaint {number} has been resolved: {result}. Please rate our service: "
         "{rate_link}"),
-    ("complaint.reopen", Language.ZH): (
+    (Event.REOPEN, Language.ZH): (
         "投诉 {number} 已重新处理",
         "【安居】您的投诉 {number} 已重新打开处理：{note}。进度：{link}"),
-    ("complaint.reopen", Language.EN): (
+    (Event.REOPEN, Language.EN): (
         "Complaint {number} has been reopened",
         "[Anju] Complaint {number} has been reopened: {note}. Progress: {link}"),
-    ("complaint.rate_reopen", Language.ZH): (
+    (Event.RATE_REOPEN, Language.ZH): (
         "投诉 {number} 已重新处理",
         "【安居】很抱歉未能让您满意。投诉 {number} 已重新打开，主管将跟进处理。进度：{link}"),
-    ("complaint.rate_reopen", Language.EN): (
+    (Event.RATE_REOPEN, Language.EN): (
         "Complaint {number} has been reopened",
         "[Anju] We are sorry we did not satisfy you. Complaint {number} has been reopened and a "
         "supervisor is following it up. Progress: {link}"),

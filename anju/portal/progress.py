@@ -13,7 +13,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from anju.complaints import transitions
+from anju.complaints import events
+from anju.complaints.events import Event
 from anju.complaints.models import Attachment, Complaint, ComplaintEvent, Status
 
 S = Status
@@ -55,9 +56,9 @@ NEXT: dict[str, Any] = {
 
 # Events whose note was written for the complainant.
 PUBLIC_NOTES = frozenset({
-    "complaint.received", "complaint.verify", "complaint.refer_out", "complaint.assign",
-    "complaint.hold", "complaint.resolve", "complaint.rate", "complaint.rate_reopen",
-    "complaint.withdraw",
+    Event.RECEIVED, Event.VERIFY, Event.REFER_OUT, Event.ASSIGN,
+    Event.HOLD, Event.RESOLVE, Event.RATE, Event.RATE_REOPEN,
+    Event.WITHDRAW,
 })
 PUBLIC_FILE_KINDS = frozenset({Attachment.Kind.INTAKE, Attachment.Kind.BEFORE,
                                Attachment.Kind.AFTER})
@@ -107,21 +108,18 @@ def stepper(complaint: Complaint) -> list[Step]:
 
 
 def action_label(action: str) -> Any:
-    if action == "complaint.received":
-        return _("Complaint received")
-    transition = transitions.TABLE.get(action.removeprefix("complaint."))
-    return transition.label if transition else action
+    return events.label(action)
 
 
 def _entry(event: ComplaintEvent, user: Any) -> Entry:
     by_you = event.actor_id is not None and event.actor_id == user.pk
-    public = event.action in PUBLIC_NOTES or (event.action == "complaint.note" and by_you)
+    public = event.action in PUBLIC_NOTES or (event.action == Event.NOTE and by_you)
     data = event.data or {}
     return Entry(
         at=event.created_at, label=action_label(event.action), by_you=by_you,
         note=event.note if public else "",
-        advice=str(data.get("advice") or "") if event.action == "complaint.refer_out" else "",
-        stars=data.get("satisfaction") if event.action.startswith("complaint.rate") else None,
+        advice=str(data.get("advice") or "") if event.action == Event.REFER_OUT else "",
+        stars=data.get("satisfaction") if event.action in (Event.RATE, Event.RATE_REOPEN) else None,
     )
 
 

@@ -27,12 +27,14 @@ from django.db.models.functions import Coalesce
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from anju.complaints.events import Event
 from anju.complaints.models import FINAL_STATUSES, Complaint, ComplaintEvent, Supervision
+from anju.complaints.services import record_event
 from anju.notify.models import Message
 from anju.retention.redact import redact, redact_data
 from anju.visits.models import SurveyResponse, VisitAttempt
 
-RETENTION_EVENT = "retention.anonymised"
+RETENTION_EVENT = Event.ANONYMISED
 # Emptied outright: they identify the complainant and carry no statistic.
 CLEARED = {
     "contact_name": "", "contact_phone": "", "contact_email": "", "address": "",
@@ -80,10 +82,9 @@ def complaint_anonymise(*, complaint_id: int, cutoff: datetime, now: datetime) -
         messages = _scrub_messages(complaint, people, names)
         _scrub_visits(complaint, names)
         cleared = _scrub_complaint(complaint, people, names, now)
-        ComplaintEvent.objects.create(
-            complaint=complaint, action=RETENTION_EVENT, actor=None, actor_label="system",
-            data={"cleared": cleared, "events": events, "attachments": files,
-                  "messages": messages}, created_at=now)
+        record_event(complaint, actor=None, action=RETENTION_EVENT, now=now,
+                     data={"cleared": cleared, "events": events, "attachments": files,
+                           "messages": messages})
     return Outcome(complaint.estate_id, files, messages)
 
 

@@ -8,4 +8,4 @@ class RoutingConfig(AppConfig):
     verbose_name = _("Routing and incidents")
 
     def ready(self) -> None:
-        from anju.routing import receivers, tasks  # noqa: F401  (follow-ups; the sweep)
+        from anju.routing import subscribers, tasks  # noqa: F401  (subscribers; the sweep)

@@ -26,7 +26,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from anju.complaints import services
-from anju.complaints.models import Complaint, ComplaintEvent, Status
+from anju.complaints.models import Complaint, Status
 from anju.complaints.transitions import BEFORE_WORK, UNRESOLVED
 from anju.lib.errors import DomainError
 from anju.routing.models import Incident, IncidentMember, RoutingSettings
@@ -132,12 +132,6 @@ def members(incident: Incident) -> QuerySet[Complaint]:
 
 
 # --------------------------------------------------------------------------- handled once
-
-
-def _actor_of(complaint: Complaint, action: str) -> Any:
-    event = (ComplaintEvent.objects.filter(complaint=complaint, action=f"complaint.{action}")
-             .select_related("actor").order_by("-created_at", "-id").first())
-    return event.actor if event is not None else None
 
 
 def _try(label: str, fn: Any, **kwargs: Any) -> Complaint | None:

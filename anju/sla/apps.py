@@ -9,4 +9,5 @@ class SlaConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from anju.sla import policies, receivers, tasks  # noqa: F401  (cache signals, follow-ups, sweeps)
+        # In-transaction hooks, the policy cache's signals, the subscriber, the periodic sweeps.
+        from anju.sla import hooks, policies, subscribers, tasks  # noqa: F401

@@ -1,9 +1,9 @@
 """Deadlines on complaints: set at intake, recomputed on every change of the trail.
 
-``stamp_intake`` runs inside ``complaint_create`` before the INSERT (no query: the policy
-snapshot is cached); ``arm`` stores the new complaint's checkpoints in the worker (a
-follow-up, ``anju.sla.receivers``), and ``arm_missed`` catches up on lost ones.
-``recompute`` runs inside each transition's transaction after its event is written: it
+``stamp_intake`` runs on the new complaint before the INSERT (an intake hook, ``sla.hooks``;
+no query: the policy snapshot is cached); ``arm`` stores the new complaint's checkpoints
+in the worker (the ``sla.checkpoints`` subscriber of the event bus, which retries it until
+done). ``recompute`` runs inside each transition's transaction after its event is written: it
 reads the trail (pauses, reopenings), writes the four stored due columns and replaces the
 complaint's pending checkpoints for the sweep.
 """
@@ -11,18 +11,15 @@ complaint's pending checkpoints for the sweep.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 
+from anju.complaints.events import Event
 from anju.complaints.models import OPEN_STATUSES, Complaint, ComplaintEvent, Status
 from anju.sla.models import Checkpoint
 from anju.sla.policies import DUE_FIELD, History, Target, checkpoints, targets
-
-# How far back ``arm_missed`` looks for complaints whose checkpoints were never stored.
-ARM_WINDOW = timedelta(hours=6)
 
 
 def history_of(events: Iterable[Any]) -> History:
@@ -31,15 +28,15 @@ def history_of(events: Iterable[Any]) -> History:
     h = History(pauses=pauses, resolved=[], reopened=[])
     for e in events:
         action = e.action
-        if action == "complaint.hold":
+        if action == Event.HOLD:
             pauses.append((e.created_at, None))
-        elif action == "complaint.resume" and pauses and pauses[-1][1] is None:
+        elif action == Event.RESUME and pauses and pauses[-1][1] is None:
             pauses[-1] = (pauses[-1][0], e.created_at)
-        elif action == "complaint.accept" and h.onsite_at is None:
+        elif action == Event.ACCEPT and h.onsite_at is None:
             h.onsite_at = e.created_at
-        elif action == "complaint.resolve":
+        elif action == Event.RESOLVE:
             h.resolved.append(e.created_at)  # type: ignore[union-attr]
-        elif action in ("complaint.reopen", "complaint.rate_reopen"):
+        elif action in (Event.REOPEN, Event.RATE_REOPEN):
             h.reopened.append(e.created_at)  # type: ignore[union-attr]
     return h
 
@@ -70,19 +67,6 @@ def arm(complaint_id: int) -> bool:
         return False
     recompute(complaint)
     return True
-
-
-def arm_missed(*, now: datetime, within: timedelta = ARM_WINDOW) -> int:
-    """Arm the open complaints received within ``within`` that have no checkpoint (their
-    follow-up task was lost). Returns how many were armed."""
-    missed = (Complaint.objects.filter(created_at__gte=now - within, status__in=OPEN_STATUSES)
-              .exclude(Exists(Checkpoint.objects.filter(complaint_id=OuterRef("pk"))))
-              .values_list("pk", flat=True))
-    armed = 0
-    for pk in list(missed):
-        with transaction.atomic():
-            armed += arm(pk)
-    return armed
 
 
 def recompute(complaint: Complaint) -> list[Target]:

@@ -4,8 +4,10 @@ Set-based and idempotent. Each round takes a batch of due, pending checkpoints
 (``done_at IS NULL AND due_at <= now``, a partial index) — on PostgreSQL locked with
 ``FOR UPDATE SKIP LOCKED`` so concurrent workers take different rows — and, in ONE
 transaction: raises their warnings (``INSERT … ON CONFLICT DO NOTHING`` on the warning
-key, which holds the deadline, so a deadline is warned about once), records ladder steps
-on the trail (a ``Supervision`` and a ``ComplaintEvent``), queues an in-app message for
+key, which holds the deadline, so a deadline is warned about once), supervises (督办) the
+complaints of ladder steps through the complaint service
+(``complaints_supervise_by_ladder``: version, ``escalated``, supervision, event, audit
+entry and subscribers, like a supervisor's own 督办), queues an in-app message for
 each recipient of a *new* warning, and marks the checkpoints done. A worker killed
 mid-round rolls the whole round back; the next sweep does it again. A sweep with nothing
 due costs one indexed query.
@@ -23,7 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from anju.complaints.models import ComplaintEvent, Status, Supervision
+from anju.complaints.models import Status
+from anju.complaints.services import LadderStep, complaints_supervise_by_ladder
 from anju.lib.bulk import insert_rows
 from anju.notify.models import Message
 from anju.sla.models import Checkpoint
@@ -108,8 +111,7 @@ def _recipients(estates: Iterable[int]) -> dict[tuple[int, int | None, int], lis
 
 def _record(created: list[Any], info: dict[str, tuple], now: datetime, notify: bool) -> None:
     reach = _recipients({info[w.key][1] for w in created}) if created else {}
-    events: list[ComplaintEvent] = []
-    supervisions: list[Supervision] = []
+    steps: list[LadderStep] = []
     messages: list[tuple[int, str, str, int]] = []
     with override("zh-hans"):
         for w in created:
@@ -122,11 +124,8 @@ def _record(created: list[Any], info: dict[str, tuple], now: datetime, notify: b
             if w.kind == "ladder":
                 text = _("Escalated to the %(level)s: %(target)s deadline of %(number)s missed.") % {
                     "level": LEVEL_LABELS[level], "target": target_label, "number": number}
-                supervisions.append(Supervision(complaint_id=cid, by=None, level=LEVEL_NAME[level],
-                                                reason=text, created_at=now))
-                events.append(ComplaintEvent(complaint_id=cid, action="complaint.supervised",
-                                             actor_label="system", note=text, created_at=now,
-                                             data={"level": level, "target": target, "warning": w.pk}))
+                steps.append(LadderStep(complaint_id=cid, level=LEVEL_NAME[level], reason=text,
+                                        data={"step": level, "target": target, "warning": w.pk}))
             elif w.kind == "sla_breach":
                 text = _("%(number)s: the %(target)s deadline is missed.") % {
                     "number": number, "target": target_label}
@@ -135,8 +134,7 @@ def _record(created: list[Any], info: dict[str, tuple], now: datetime, notify: b
                     "number": number, "share": mark, "target": target_label}
             if notify:
                 messages.extend((u, f"sla.{w.kind}", text, cid) for u in dict.fromkeys(users))
-    Supervision.objects.bulk_create(supervisions, batch_size=2000)
-    ComplaintEvent.objects.bulk_create(events, batch_size=2000)
+    complaints_supervise_by_ladder(steps, now=now)
     _queue_messages(messages, now)
 
 

@@ -15,17 +15,6 @@ def sla_sweep() -> int:
     return sweep()
 
 
-@periodic(every=timedelta(minutes=5))
-@task()
-def sla_arm_missed() -> int:
-    """Store the checkpoints of recent complaints whose follow-up task was lost."""
-    from django.utils import timezone
-
-    from anju.sla.services import arm_missed
-
-    return arm_missed(now=timezone.now())
-
-
 @task()
 def sla_policies_changed() -> int:
     """Recompute the deadlines of open complaints after a policy, hours or calendar change."""

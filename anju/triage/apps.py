@@ -9,4 +9,4 @@ class TriageConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from anju.triage import receivers  # noqa: F401  (registers its follow-up)
+        from anju.triage import hooks, subscribers  # noqa: F401  (intake hook, suggestion subscriber)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anju.complaints import access
+from anju.complaints.events import Event
 from anju.complaints.models import Category, Complaint
 from anju.complaints.services import complaint_classify
 from anju.lib.errors import Conflict, NotFound
@@ -132,8 +133,8 @@ def suggestion_backfill(complaints: list[Complaint]) -> int:
     made = suggestion_create_many(complaints)
     decisions: dict[int, ComplaintEvent] = {}
     events = (ComplaintEvent.objects.filter(complaint__in=[s.complaint_id for s in made], actor__isnull=False,
-                                            action__in=["complaint.verify", "complaint.assign",
-                                                        "complaint.classify"])
+                                            action__in=[Event.VERIFY, Event.ASSIGN,
+                                                        Event.CLASSIFY])
               .order_by("created_at", "id"))
     for event in events:
         decisions.setdefault(event.complaint_id, event)

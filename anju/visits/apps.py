@@ -9,5 +9,5 @@ class VisitsConfig(AppConfig):
     verbose_name = _("Return visits and surveys")
 
     def ready(self) -> None:
-        # Follow-ups after resolve/rate, the periodic sweep, the survey-link message texts.
-        from anju.visits import followups, links, tasks  # noqa: F401
+        # Subscribers after resolve/rate, the periodic sweep, the survey-link message texts.
+        from anju.visits import links, subscribers, tasks  # noqa: F401

@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
+from anju.complaints.events import Event
 from anju.complaints import access
 from anju.complaints.access import ComplainantLink
 from anju.complaints.models import Complaint, ComplaintEvent, Status
@@ -243,7 +244,7 @@ def survey_submit(*, actor: Any, complaint_id: int, answers: Answers, source: st
             solved=answers.solved, comment=answers.comment, version=version, now=now,
             escalation_reason=escalation_text(answers) if dissatisfied else "")
         event = (ComplaintEvent.objects.filter(complaint=complaint,
-                                               action__in=("complaint.rate", "complaint.rate_reopen"))
+                                               action__in=(Event.RATE, Event.RATE_REOPEN))
                  .order_by("-created_at", "-id").first())
         recorder = actor if getattr(actor, "pk", None) is not None else None
         response = SurveyResponse.objects.create(
@@ -290,7 +291,7 @@ def response_backfill(*, complaint_id: int) -> SurveyResponse | None:
     """A rating given without the survey (the API's or the console's ``rate`` action):
     store it as a response too, so statistics see every rating. Idempotent."""
     event = (ComplaintEvent.objects.filter(complaint_id=complaint_id,
-                                           action__in=("complaint.rate", "complaint.rate_reopen"))
+                                           action__in=(Event.RATE, Event.RATE_REOPEN))
              .order_by("-created_at", "-id").first())
     if event is None or SurveyResponse.objects.filter(event=event).exists():
         return None
@@ -303,7 +304,7 @@ def response_backfill(*, complaint_id: int) -> SurveyResponse | None:
     return SurveyResponse.objects.create(
         complaint=complaint, event=event, source=SurveyResponse.Source.OTHER, stars=stars,
         solved=solved if isinstance(solved, bool) else None, comment=event.note,
-        dissatisfied=event.action == "complaint.rate_reopen", estate_id=complaint.estate_id,
+        dissatisfied=event.action == Event.RATE_REOPEN, estate_id=complaint.estate_id,
         department_id=complaint.department_id, category_id=complaint.category_id,
         handler_id=complaint.handler_id, recorded_by=event.actor, created_at=event.created_at)
 

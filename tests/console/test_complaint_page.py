@@ -89,7 +89,7 @@ def test_the_dispatch_form_lists_handlers_who_reach_the_estate_with_duty_status(
 def test_the_timeline_shows_each_step_with_actor_and_note(as_user, agent, new_complaint, advance):
     complaint = advance(new_complaint(), Status.IN_PROGRESS)
     text = page_text(as_user(agent).get(f"/console/c/{complaint.number}/"))
-    for label in ("Received", "Verify: within scope", "Dispatch", "Sign for", "今天下午上门查看",
+    for label in ("Received", "Verified: within scope", "Dispatched", "Signed for", "今天下午上门查看",
                   "客服小李", "王师傅"):
         assert label in text
     assert "Assigned → In progress" in text

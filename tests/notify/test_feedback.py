@@ -1,7 +1,7 @@
 """Feedback to the complainant: templates, channels, language, preferences, quiet hours,
 the complaint's trail, in-app notifications and the admin's preview and test send."""
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -21,7 +21,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 @pytest.fixture(autouse=True)
 def _no_quiet_hours(settings):
-    settings.ANJU_SMS_QUIET_HOURS = ""
+    settings.ANJU_SMS_QUIET_HOURS = None
 
 
 def told(complaint, kind):
@@ -114,7 +114,7 @@ def test_phone_and_email_complaints_use_their_channel(agent, world):
 
 
 def test_quiet_hours_defer_non_urgent_sms_and_let_urgent_ones_through(settings, new_complaint):
-    settings.ANJU_SMS_QUIET_HOURS = "21:00-08:00"
+    settings.ANJU_SMS_QUIET_HOURS = (time(21, 0), time(8, 0))
     night = datetime(2026, 3, 1, 23, 30, tzinfo=SHANGHAI)
     assert send_at(night) == datetime(2026, 3, 2, 8, 0, tzinfo=SHANGHAI)
     early = datetime(2026, 3, 2, 6, 0, tzinfo=SHANGHAI)
@@ -206,22 +206,22 @@ def test_admin_preview_and_test_send(client, admin_user, new_complaint):
 
 def test_urgent_complaints_alert_the_staff_group_and_handlers_get_a_bell(
         settings, new_complaint, agent, handler, departments):
-    from anju.complaints import followups
+    from anju.bus import runner
 
     settings.ANJU_WECOM_WEBHOOK_URL = "http://127.0.0.1:9/robot"
     normal = new_complaint()
-    followups.run(normal.pk, "received")
+    runner.drain()
     assert not Message.objects.filter(channel="wecom").exists()
     urgent = new_complaint(urgency=Urgency.URGENT)
-    followups.run(urgent.pk, "received")
-    followups.run(urgent.pk, "verify")
+    runner.drain()
+    runner.drain()
     alert = Message.objects.get(channel="wecom", kind="staff.urgent")
     assert urgent.number in alert.body and "紧急投诉" in alert.body and alert.complaint == urgent
     services.complaint_verify(actor=agent, complaint_id=normal.pk, category="repair")
     services.complaint_assign(actor=agent, complaint_id=normal.pk,
                               department=departments["engineering"], handler=handler,
                               plan="明早上门")
-    followups.run(normal.pk, "assign")
+    runner.drain()
     bell = Message.objects.get(user=handler, kind="staff.assigned")
     assert normal.number in bell.body and "明早上门" in bell.body
 

@@ -64,7 +64,7 @@ def test_the_detail_shows_progress_the_plan_and_hides_internal_notes(resident_cl
     assert "明天上午工程部上门检查楼上防水" in page  # the plan, told to the resident
     assert "楼上卫生间防水层破损，已重做防水" in page  # the result
     assert "先联系楼上业主" not in page  # the handler's note when signing for it
-    assert "Sign for" in page  # the step itself is shown
+    assert "Signed for" in page  # the step itself is shown
     assert "step-current" in page and "Rate the result" in page
 
 

@@ -3,9 +3,12 @@
 from datetime import datetime, timedelta
 
 import pytest
-from django.utils import timezone
 
-from anju.complaints import followups, services
+from anju.audit.models import AuditEntry
+from anju.audit.verify import verify as verify_chain
+from anju.bus import runner
+from anju.complaints import services
+from anju.complaints.events import Event
 from anju.complaints.models import Complaint, ComplaintEvent, Supervision
 from anju.notify.models import Message
 from anju.sla import services as sla_services
@@ -28,29 +31,12 @@ def test_intake_sets_the_default_deadlines_in_working_time(new_complaint):
     assert c.resolve_due_at == t(2025, 10, 11, 17)  # 3 working days, Saturday Oct 11 is 调休
     assert c.onsite_due_at is None and c.visit_due_at is None
     assert not Checkpoint.objects.filter(complaint=c).exists()  # stored by the follow-up
-    assert followups.run(c.pk, "received") == []
+    assert runner.drain() >= 1
     marks = set(Checkpoint.objects.filter(complaint=c).values_list("target", "mark"))
     assert ("resolve", "50") in marks and ("feedback", "breach") in marks and ("resolve", "ladder3") in marks
     count = len(marks)
     assert sla_services.arm(c.pk) is False  # armed once
     assert Checkpoint.objects.filter(complaint=c).count() == count
-
-
-def test_a_lost_follow_up_is_caught_up_by_the_periodic_arming(new_complaint, resident):
-    now = timezone.now()
-    lost = new_complaint(now=now - timedelta(hours=1))
-    armed = new_complaint(now=now - timedelta(minutes=30))
-    sla_services.arm(armed.pk)
-    old = new_complaint(now=now - timedelta(days=2))  # beyond the window: left alone
-    withdrawn = new_complaint(now=now - timedelta(minutes=10))
-    services.complaint_withdraw(actor=resident.user, complaint_id=withdrawn.pk)
-    before = Checkpoint.objects.filter(complaint=armed).count()
-
-    assert sla_services.arm_missed(now=now) == 1
-    assert Checkpoint.objects.filter(complaint=lost).exists()
-    assert Checkpoint.objects.filter(complaint=armed).count() == before
-    assert not Checkpoint.objects.filter(complaint__in=[old, withdrawn]).exists()
-    assert sla_services.arm_missed(now=now) == 0
 
 
 def test_urgent_runs_around_the_clock(new_complaint):
@@ -125,13 +111,21 @@ def test_sweep_warns_at_shares_and_breach_then_climbs_the_ladder(new_complaint, 
     step = Warning.objects.get(complaint=c, kind="ladder", target="resolve")
     assert step.level == 1
     assert Supervision.objects.get(complaint=c, level="supervisor")
-    assert ComplaintEvent.objects.filter(complaint=c, action="complaint.supervised").count() == 1
+    [step_event] = ComplaintEvent.objects.filter(complaint=c, action=Event.ESCALATE)
+    assert step_event.data["source"] == "ladder" and step_event.data["level"] == "supervisor"
+    assert step_event.actor is None
+    version = Complaint.objects.get(pk=c.pk).version
+    assert Complaint.objects.get(pk=c.pk).escalated  # the 督办 filter and badge see it
+    assert AuditEntry.objects.filter(action=Event.ESCALATE, target_id=str(c.pk),
+                                     data__event=step_event.pk).count() == 1
     assert Message.objects.filter(user=supervisor, kind="sla.ladder").exists()
     assert not Message.objects.filter(user=manager, kind="sla.ladder").exists()
     sweep(now=t(2025, 10, 1, 18, 0))  # +4h manager, +8h quality
     assert sorted(Supervision.objects.filter(complaint=c).values_list("level", flat=True)) == [
         "manager", "quality", "supervisor"]
     assert Message.objects.filter(user=manager, kind="sla.ladder").exists()
+    assert Complaint.objects.get(pk=c.pk).version == version + 1  # one round, one bump
+    assert verify_chain().ok
     assert Message.objects.filter(user=quality, kind="sla.ladder").exists()
     before = Warning.objects.count(), Message.objects.count()
     assert sweep(now=t(2025, 10, 2, 0, 0)) == 0  # idempotent

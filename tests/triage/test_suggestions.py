@@ -23,15 +23,21 @@ def test_a_received_complaint_gets_its_suggestion_from_the_background_task(
     assert suggestion.model_version and suggestion.in_scope == (suggestion.category != "out_of_scope")
 
 
-def test_the_worker_queue_gets_the_task_when_no_immediate_backend_runs_it(
+def test_the_worker_gets_a_delivery_when_nothing_runs_it_at_once(
         new_complaint, django_capture_on_commit_callbacks):
-    from django_tasks_db.models import DBTaskResult
+    from anju.bus import runner
+    from anju.bus.models import Delivery
 
     with django_capture_on_commit_callbacks(execute=True):
         complaint = new_complaint()
-    task = DBTaskResult.objects.get(task_path="anju.complaints.followups.run_followups")
-    assert task.args_kwargs["args"] == [complaint.pk, "received"]
+    delivery = Delivery.objects.get(subscriber="triage.suggestion")
+    assert delivery.event.complaint_id == complaint.pk and delivery.event.action == "complaint.received"
+    assert delivery.state == Delivery.State.PENDING
     assert not Suggestion.objects.exists()
+    runner.drain()
+    assert Suggestion.objects.filter(complaint=complaint).exists()
+    delivery.refresh_from_db()
+    assert delivery.state == Delivery.State.DONE
 
 
 def test_the_suggestion_records_the_danger_rule(new_complaint):

@@ -1,7 +1,9 @@
-"""``anju worker``: runs background tasks and the periodic jobs that feed them.
+"""``anju worker``: runs the event bus's subscribers, background tasks and the periodic
+jobs that feed them.
 
-Start as many as you like, on as many machines as share the database: tasks are
-claimed by one worker each (django-tasks-db) and periodic runs by compare-and-set.
+Start as many as you like, on as many machines as share the database: deliveries to
+subscribers are claimed by one worker each (``anju.bus.runner``, a lease per claim),
+tasks likewise (django-tasks-db) and periodic runs by compare-and-set.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections, connection
 
+from anju.bus import runner as bus
 from anju.worker.schedule import enqueue_due
 
 logger = logging.getLogger(__name__)
@@ -30,14 +33,19 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, tick: float, once: bool, **options: Any) -> None:
         if once:
+            bus.drain()
             enqueue_due()
             call_command("db_worker", batch=True, reload=False, verbosity=options["verbosity"],
                          startup_delay=False, queue_name="*")
+            bus.drain()
             return
         stop = threading.Event()
         scheduler = threading.Thread(target=self._schedule, args=(stop, tick), daemon=True,
                                      name="anju-scheduler")
         scheduler.start()
+        subscribers = threading.Thread(target=bus.serve, args=(stop,), daemon=True,
+                                       name="anju-subscribers")
+        subscribers.start()
         try:
             call_command("db_worker", reload=False, verbosity=options["verbosity"], queue_name="*")
         finally:
