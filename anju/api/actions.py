@@ -15,11 +15,13 @@ from django.utils.translation import gettext_lazy as _
 from anju.accounts.models import User
 from anju.api.schemas import ActionIn
 from anju.complaints import services, transitions
+from anju.complaints.models import RatingSource
 from anju.lib.errors import InvalidInput
 from anju.staff.models import Department
 
 DISPATCH = ("department", "handler", "plan", "category", "urgency")
 RATING = ("satisfaction", "solved", "comment")
+RATED = frozenset({"rate", "rate_reopen"})
 
 FIELDS: dict[str, tuple[str, ...]] = {
     "verify": ("note", "category", "urgency"),
@@ -65,6 +67,8 @@ def arguments(action: str, payload: ActionIn | None) -> dict[str, Any]:
         elif name == "handler":
             value = _handler(value)
         kwargs[name] = value
+    if action in RATED:
+        kwargs["source"] = RatingSource.API
     return kwargs
 
 

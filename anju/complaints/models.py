@@ -67,6 +67,27 @@ class RootCause(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class RatingReason(models.TextChoices):
+    """What the complainant's verdict on the result is about (multi-select on every survey)."""
+
+    SPEED = "speed", _("Speed")
+    ATTITUDE = "attitude", _("Attitude")
+    QUALITY = "quality", _("Quality of work")
+    COMMUNICATION = "communication", _("Communication")
+    RESULT = "result", _("Result")
+
+
+class RatingSource(models.TextChoices):
+    """How a rating reached us (stored with the rating event and the survey answer)."""
+
+    CALL = "call", _("Return call")
+    LINK = "link", _("Signed link")
+    PORTAL = "portal", _("Resident portal")
+    CONSOLE = "console", _("Staff console")
+    API = "api", _("API")
+    OTHER = "other", _("Other")
+
+
 class Category(models.Model):
     """A complaint category (TAXONOMY.md). Codes are stable; names are editable."""
 

@@ -18,9 +18,11 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from anju.complaints import access, hooks, numbering, transitions, uploads
@@ -32,6 +34,8 @@ from anju.complaints.models import (
     Channel,
     Complaint,
     ComplaintEvent,
+    RatingReason,
+    RatingSource,
     RootCause,
     Status,
     Supervision,
@@ -250,7 +254,8 @@ Changes = Callable[[Complaint, datetime], list[str]]
 def _transition(*, actor: Any, complaint_id: int, action: str, version: int | None = None,
                 note: str = "", data: dict | None = None, changes: Changes | None = None,
                 files: Iterable[Any] = (), file_kind: str = Attachment.Kind.NOTE,
-                tell: bool = True, now: datetime | None = None) -> Complaint:
+                tell: bool = True, extra: dict[str, Any] | None = None,
+                now: datetime | None = None) -> Complaint:
     now = now or timezone.now()
     files = list(files)
     content_types = check_uploads(files)
@@ -275,7 +280,7 @@ def _transition(*, actor: Any, complaint_id: int, action: str, version: int | No
         event = _append_event(complaint, actor=actor, action=transition.event, from_status=from_status,
                               to_status=complaint.status, note=note, data=data, now=now)
         # SLA deadlines, the complainant's message, the audit entry, the subscribers' deliveries.
-        hooks.run_after_events([hooks.Change(complaint, event, tell=tell)])
+        hooks.run_after_events([hooks.Change(complaint, event, tell=tell, extra=extra or {})])
     return complaint
 
 
@@ -458,17 +463,45 @@ def is_dissatisfied(satisfaction: int, solved: bool | None) -> bool:
     return satisfaction <= 2 or solved is False
 
 
-def complaint_rate(*, actor: Any, complaint_id: int, satisfaction: int, solved: bool | None = None,
-                   comment: str = "", escalation_reason: str = "", version: int | None = None,
-                   now: datetime | None = None) -> Complaint:
-    """Record the satisfaction rating. Satisfied closes; dissatisfied reopens and escalates.
+def rating_summary(satisfaction: int, solved: bool | None, reasons: Sequence[str], comment: str) -> str:
+    """What a supervisor reads of a rating: stars, solved or not, the reasons, the comment —
+    in the staff's language, whoever gave the rating."""
+    labels = dict(RatingReason.choices)
+    with translation.override(settings.LANGUAGE_CODE):
+        parts = []
+        if solved is False:
+            parts.append(gettext("Not solved"))
+        parts.append(ngettext("%(stars)d star", "%(stars)d stars", satisfaction) % {"stars": satisfaction})
+        if reasons:
+            parts.append(gettext("about: %(reasons)s") % {
+                "reasons": gettext(", ").join(str(labels[r]) for r in reasons)})
+        text = gettext("; ").join(parts)
+        return f"{text}{gettext('. ')}{comment}" if comment else text
 
-    ``escalation_reason`` (anju.visits: the survey's reasons and comment) is what the
-    supervisor reads on a dissatisfied rating; without it, the comment.
+
+def complaint_rate(*, actor: Any, complaint_id: int, satisfaction: int, solved: bool | None = None,
+                   reasons: Sequence[str] = (), comment: str = "", source: str = RatingSource.OTHER,
+                   visit_id: int | None = None, version: int | None = None,
+                   now: datetime | None = None) -> Complaint:
+    """Record the satisfaction rating: THE rating service, whichever way it was given.
+
+    Satisfied closes; dissatisfied (``is_dissatisfied``) reopens and escalates with a
+    supervision that says why (``rating_summary``). The console, the API, the portal, the
+    return-call screen and the signed survey link all call this with their ``source``; the
+    return-visit app's hook (``anju.visits.hooks``) stores the survey answer with that
+    source, finishes the open visit (``visit_id``, else the complaint's open one) and tells
+    the supervisors of a dissatisfied rating — the same effects on every path.
     """
-    if not isinstance(satisfaction, int) or not 1 <= satisfaction <= 5:
+    if not isinstance(satisfaction, int) or isinstance(satisfaction, bool) or not 1 <= satisfaction <= 5:
         raise InvalidInput(_("Please give between one and five stars."),
                            errors={"satisfaction": ["range"]})
+    reasons = list(dict.fromkeys(reasons or ()))
+    unknown = [r for r in reasons if r not in RatingReason.values]
+    if unknown:
+        raise InvalidInput(_("Unknown reason “%(value)s”."), errors={"reasons": unknown},
+                           value=unknown[0])
+    if source not in RatingSource.values:
+        raise InvalidInput(_("Unknown source of the rating."), errors={"source": [source]})
     comment = (comment or "").strip()[:MAX_TEXT]
     reopen = is_dissatisfied(satisfaction, solved)
 
@@ -480,17 +513,16 @@ def complaint_rate(*, actor: Any, complaint_id: int, satisfaction: int, solved: 
             c.escalated = True
             c.resolved_at = None
             Supervision.objects.create(complaint=c, by=None, level="dissatisfied",
-                                       reason=(escalation_reason.strip()[:MAX_TEXT] or comment
-                                               or str(_("The complainant is not satisfied."))),
+                                       reason=rating_summary(satisfaction, solved, reasons, comment),
                                        created_at=now)
             return [*fields, "reopen_count", "escalated", "resolved_at"]
         c.closed_at = now
         return [*fields, "closed_at"]
 
-    data = {"satisfaction": satisfaction, "solved": solved}
+    data = {"satisfaction": satisfaction, "solved": solved, "reasons": reasons, "source": source}
     return _transition(actor=actor, complaint_id=complaint_id,
                        action="rate_reopen" if reopen else "rate", version=version, note=comment,
-                       data=data, changes=changes, now=now)
+                       data=data, changes=changes, extra={"visit_id": visit_id}, now=now)
 
 
 def complaint_close_unreachable(*, actor: Any, complaint_id: int, note: str = "",

@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from anju.complaints import access, transitions
-from anju.complaints.models import Complaint, RootCause, Status, Urgency
+from anju.complaints.models import Complaint, RatingSource, RootCause, Status, Urgency
 from anju.console import lookups
 from anju.console.fields import (
     GroupedSelect,
@@ -255,7 +255,7 @@ class ReturnVisitForm(ActionForm):
         if data["outcome"] == self.UNREACHABLE:
             return {"note": data["comment"]}
         return {"satisfaction": data["satisfaction"], "solved": data["solved"],
-                "comment": data["comment"]}
+                "comment": data["comment"], "source": RatingSource.CONSOLE}
 
 
 class ReasonForm(ActionForm):

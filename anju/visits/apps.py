@@ -10,4 +10,4 @@ class VisitsConfig(AppConfig):
 
     def ready(self) -> None:
         # Subscribers after resolve/rate, the periodic sweep, the survey-link message texts.
-        from anju.visits import links, subscribers, tasks  # noqa: F401
+        from anju.visits import hooks, links, subscribers, tasks  # noqa: F401

@@ -15,15 +15,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anju.complaints.models import RatingReason, RatingSource
 
-class Reason(models.TextChoices):
-    """What the resident's verdict is about (multi-select on the survey)."""
-
-    SPEED = "speed", _("Speed")
-    ATTITUDE = "attitude", _("Attitude")
-    QUALITY = "quality", _("Quality of work")
-    COMMUNICATION = "communication", _("Communication")
-    RESULT = "result", _("Result")
+# What the resident's verdict is about: part of every rating (anju.complaints).
+Reason = RatingReason
 
 
 class ReturnVisit(models.Model):
@@ -98,11 +93,7 @@ class SurveyResponse(models.Model):
     """One satisfaction answer. Estate, department, category and handler are copied from
     the complaint when answered, so statistics group without joining a changing row."""
 
-    class Source(models.TextChoices):
-        CALL = "call", _("Return call")
-        LINK = "link", _("Signed link")
-        PORTAL = "portal", _("Resident portal")
-        OTHER = "other", _("Other (API, console action)")
+    Source = RatingSource  # how the rating reached us (anju.complaints)
 
     complaint = models.ForeignKey("complaints.Complaint", on_delete=models.CASCADE,
                                   related_name="survey_responses", verbose_name=_("complaint"))

@@ -6,8 +6,9 @@ Callers may rely on:
 * ``visit_open`` is idempotent: one open visit per resolved complaint;
 * ``attempt_record`` closes the complaint as unreachable (or hands the visit to a
   supervisor, ``ANJU_VISIT_FAILURE_POLICY``) at the ``ANJU_VISIT_MAX_ATTEMPTS``-th failure;
-* ``survey_submit`` rates through ``complaint_rate`` (satisfied closes; dissatisfied
-  reopens and escalates with the reasons) and stores one ``SurveyResponse``;
+* ``survey_submit`` rates through ``complaint_rate``, the one rating service (satisfied
+  closes; dissatisfied reopens and escalates with the reasons); the answer, the visit's
+  state and the supervisors' notice come from ``visits.hooks``, the same on every path;
 * a refused action raises a ``DomainError`` and changes nothing.
 """
 
@@ -19,21 +20,20 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
-from anju.complaints.events import Event
 from anju.complaints import access
 from anju.complaints.access import ComplainantLink
-from anju.complaints.models import Complaint, ComplaintEvent, Status
-from anju.complaints.services import complaint_close_unreachable, complaint_rate, is_dissatisfied
+from anju.complaints.models import Complaint, Status
+from anju.complaints.services import complaint_close_unreachable, complaint_rate
 from anju.complaints.transitions import DESK
 from anju.lib.errors import InvalidInput, NotAllowed, NotFound
 from anju.notify.services import notify_user
-from anju.staff.models import Role, StaffProfile
 from anju.visits import links
+from anju.visits.hooks import supervisors_of
 from anju.visits.models import Reason, ReturnVisit, SurveyResponse, VisitAttempt
 
 MAX_NOTE = 2000
@@ -147,11 +147,9 @@ def _apply_failure_policy(actor: Any, visit: ReturnVisit, now: datetime) -> None
         return
     with translation.override(settings.LANGUAGE_CODE):
         note = _g("Not reached for the return visit after %(count)s attempts.") % {"count": attempts}
+    # The visit becomes unreachable with the complaint (visits.hooks).
     complaint_close_unreachable(actor=actor, complaint_id=visit.complaint_id, note=note, now=now)
-    visit.state = ReturnVisit.State.UNREACHABLE
-    visit.finished_at = now
-    visit.link_nonce = ""
-    visit.save(update_fields=["state", "finished_at", "link_nonce"])
+    visit.refresh_from_db()
 
 
 def visit_close_unreachable(*, actor: Any, visit_id: int, note: str = "",
@@ -162,10 +160,7 @@ def visit_close_unreachable(*, actor: Any, visit_id: int, note: str = "",
         visit = _staff_visit(actor, visit_id)
         complaint_close_unreachable(actor=actor, complaint_id=visit.complaint_id,
                                     note=(note or "").strip()[:MAX_NOTE], now=now)
-        visit.state = ReturnVisit.State.UNREACHABLE
-        visit.finished_at = now
-        visit.link_nonce = ""
-        visit.save(update_fields=["state", "finished_at", "link_nonce"])
+        visit.refresh_from_db()  # unreachable with the complaint (visits.hooks)
     return visit
 
 
@@ -176,16 +171,8 @@ def visit_resend_link(*, actor: Any, visit_id: int) -> bool:
         return links.send_link(visit) is not None
 
 
-def _supervisors_of(complaint: Complaint) -> list[Any]:
-    profiles = (StaffProfile.objects.filter(role=Role.SUPERVISOR, user__is_active=True)
-                .filter(Q(all_estates=True) | Q(estates=complaint.estate_id))
-                .filter(Q(departments=None) | Q(departments=complaint.department_id))
-                .select_related("user").distinct())
-    return [p.user for p in profiles]
-
-
 def _tell_supervisors(complaint: Complaint, *, kind: str, body: str) -> None:
-    for user in _supervisors_of(complaint):
+    for user in supervisors_of(complaint):
         notify_user(user, kind=kind, subject=complaint.number, body=body, complaint=complaint)
 
 
@@ -212,56 +199,23 @@ def _check(answers: Answers) -> Answers:
                    (answers.comment or "").strip()[:MAX_NOTE])
 
 
-def escalation_text(answers: Answers) -> str:
-    """What the supervisor reads: the reasons and the comment, in the staff's language."""
-    labels = dict(Reason.choices)
-    with translation.override(settings.LANGUAGE_CODE):
-        parts = []
-        if answers.solved is False:
-            parts.append(_g("Not solved"))
-        parts.append(_g("%(stars)s star(s)") % {"stars": answers.stars})
-        if answers.reasons:
-            parts.append(_g("about: %(reasons)s") % {
-                "reasons": ", ".join(str(labels[r]) for r in answers.reasons)})
-        text = "; ".join(parts)
-        return f"{text}. {answers.comment}" if answers.comment else text
-
-
 def survey_submit(*, actor: Any, complaint_id: int, answers: Answers, source: str,
                   visit: ReturnVisit | None = None, version: int | None = None,
                   now: datetime | None = None) -> SurveyResponse:
-    """Rate the complaint (``complaint_rate``) and store the answer for statistics.
+    """Rate the complaint with the survey's answers; returns the stored answer.
 
-    Dissatisfied (``is_dissatisfied``) reopens and escalates with the reasons, and the
-    supervisors of the complaint's estate and department are told on their bell.
+    ``complaint_rate`` is the one rating service; its hook (``visits.hooks``) stores the
+    answer, finishes the visit and tells the supervisors of a dissatisfied rating.
     """
-    now = now or timezone.now()
     answers = _check(answers)
-    dissatisfied = is_dissatisfied(answers.stars, answers.solved)
     with transaction.atomic():
         complaint = complaint_rate(
             actor=actor, complaint_id=complaint_id, satisfaction=answers.stars,
-            solved=answers.solved, comment=answers.comment, version=version, now=now,
-            escalation_reason=escalation_text(answers) if dissatisfied else "")
-        event = (ComplaintEvent.objects.filter(complaint=complaint,
-                                               action__in=(Event.RATE, Event.RATE_REOPEN))
-                 .order_by("-created_at", "-id").first())
-        recorder = actor if getattr(actor, "pk", None) is not None else None
-        response = SurveyResponse.objects.create(
-            complaint=complaint, visit=visit, event=event, source=source, stars=answers.stars,
             solved=answers.solved, reasons=answers.reasons, comment=answers.comment,
-            dissatisfied=dissatisfied, estate_id=complaint.estate_id,
-            department_id=complaint.department_id, category_id=complaint.category_id,
-            handler_id=complaint.handler_id, recorded_by=recorder, created_at=now)
-        (ReturnVisit.objects.filter(complaint=complaint, state=ReturnVisit.State.OPEN)
-         .update(state=ReturnVisit.State.ANSWERED, finished_at=now, link_nonce=""))
-        if dissatisfied:
-            with translation.override(settings.LANGUAGE_CODE):
-                body = _g("Complaint %(number)s was reopened: the resident is not satisfied "
-                          "(%(reason)s).") % {"number": complaint.number,
-                                               "reason": escalation_text(answers)}
-            _tell_supervisors(complaint, kind="visit.dissatisfied", body=body)
-    return response
+            source=source, visit_id=visit.pk if visit is not None else None, version=version,
+            now=now)
+        return (SurveyResponse.objects.filter(complaint=complaint)
+                .order_by("-created_at", "-pk").first())  # type: ignore[return-value]
 
 
 def survey_by_call(*, actor: Any, visit_id: int, answers: Answers,
@@ -285,28 +239,6 @@ def survey_by_link(*, token: str, answers: Answers, now: datetime | None = None)
         return survey_submit(actor=ComplainantLink(visit.complaint_id),
                              complaint_id=visit.complaint_id, answers=answers,
                              source=SurveyResponse.Source.LINK, visit=visit, now=now)
-
-
-def response_backfill(*, complaint_id: int) -> SurveyResponse | None:
-    """A rating given without the survey (the API's or the console's ``rate`` action):
-    store it as a response too, so statistics see every rating. Idempotent."""
-    event = (ComplaintEvent.objects.filter(complaint_id=complaint_id,
-                                           action__in=(Event.RATE, Event.RATE_REOPEN))
-             .order_by("-created_at", "-id").first())
-    if event is None or SurveyResponse.objects.filter(event=event).exists():
-        return None
-    complaint = Complaint.objects.get(pk=complaint_id)
-    data = event.data or {}
-    stars = data.get("satisfaction")
-    if not isinstance(stars, int) or not 1 <= stars <= 5:
-        return None
-    solved = data.get("solved")
-    return SurveyResponse.objects.create(
-        complaint=complaint, event=event, source=SurveyResponse.Source.OTHER, stars=stars,
-        solved=solved if isinstance(solved, bool) else None, comment=event.note,
-        dissatisfied=event.action == Event.RATE_REOPEN, estate_id=complaint.estate_id,
-        department_id=complaint.department_id, category_id=complaint.category_id,
-        handler_id=complaint.handler_id, recorded_by=event.actor, created_at=event.created_at)
 
 
 def visits_sweep(*, now: datetime | None = None) -> int:

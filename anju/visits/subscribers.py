@@ -13,9 +13,8 @@ def open_visit(event: ComplaintEvent) -> None:
     services.visit_open(complaint_id=event.complaint_id)
 
 
-@subscriber("visits.finish", Event.RATE, Event.RATE_REOPEN, Event.CLOSE_UNREACHABLE, Event.REOPEN,
-            Event.WITHDRAW, Event.MERGE)
+# A rating or an unreachable close finishes the visit in its own transaction (visits.hooks);
+# these close the open visit of a complaint that left "resolved" some other way.
+@subscriber("visits.finish", Event.REOPEN, Event.WITHDRAW, Event.MERGE)
 def finish_visit(event: ComplaintEvent) -> None:
-    if event.action in (Event.RATE, Event.RATE_REOPEN):
-        services.response_backfill(complaint_id=event.complaint_id)
     services.visit_finish_if_done(complaint_id=event.complaint_id)
