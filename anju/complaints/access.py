@@ -21,26 +21,32 @@ default). Staff who talk to complainants — the desk roles, and the handler a c
 is assigned to — may reveal it, one complaint at a time, with a reason that goes to the
 audit log (``anju.complaints.disclosure``). Anonymous complainants are not shown to
 handlers at all.
+
+Which roles hold which capability (confidential complaints, recording, revealing, the
+warnings board…) is declared once, in ``anju.staff.policy``; this module applies it to
+complaints, row by row.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from anju.complaints import transitions
 from anju.complaints.models import OPEN_STATUSES, Complaint, Status
-from anju.complaints.transitions import DESK, RESIDENT, Transition
+from anju.complaints.transitions import RESIDENT, Transition
 from anju.lib.errors import IllegalTransition, NotAllowed, NotFound
+from anju.staff import policy
 from anju.staff.models import Role
+from anju.staff.policy import Capability
 
-CONFIDENTIAL_ROLES = frozenset({Role.QUALITY, Role.ADMIN})
+# The roles that see confidential complaints (quality and administrators).
+CONFIDENTIAL_ROLES = policy.roles(Capability.SEE_CONFIDENTIAL)
 # Staff who record complaints (受理) on any interface: the desk roles (quality records the
 # confidential ones, which an agent could not open afterwards). Handlers pass a complaint
 # to the desk rather than recording it themselves.
-RECORDING_ROLES = DESK
+RECORDING_ROLES = policy.roles(Capability.RECORD_COMPLAINTS)
 
 
 class ComplainantLink:
@@ -66,9 +72,9 @@ def role_of(user: Any) -> str | None:
         return RESIDENT
     if user is None or not user.is_authenticated or not user.is_active:
         return None
-    staff = getattr(user, "staff", None)
-    if staff is not None:
-        return staff.role
+    role = policy.role_of(user)
+    if role is not None:
+        return role
     if getattr(user, "resident", None) is not None:
         return RESIDENT
     return None
@@ -77,8 +83,7 @@ def role_of(user: Any) -> str | None:
 def may_record(user: Any) -> bool:
     """Whether ``user`` records new complaints at all: desk staff and residents (for the
     estates they reach or live in: ``complaints.services``)."""
-    role = role_of(user)
-    return role == RESIDENT or role in RECORDING_ROLES
+    return role_of(user) == RESIDENT or policy.can(user, Capability.RECORD_COMPLAINTS)
 
 
 def is_staff_member(user: Any) -> bool:
@@ -102,15 +107,14 @@ def visible_complaints(user: Any) -> QuerySet[Complaint]:
     if role == RESIDENT:
         return qs.filter(resident=user.resident)
     staff = user.staff
-    if role not in CONFIDENTIAL_ROLES:
-        qs = qs.filter(confidential=False)
-    if role in CONFIDENTIAL_ROLES:
+    if policy.holds(role, Capability.SEE_CONFIDENTIAL):
         return qs.filter(_estate_filter(staff))
+    qs = qs.filter(confidential=False)
     if role == Role.HANDLER:
         in_department = (Q(department__in=staff.departments.all(), status__in=OPEN_STATUSES)
                          & _estate_filter(staff))
         return qs.filter(Q(handler=user) | in_department)
-    if role == Role.SUPERVISOR and staff.departments.exists():
+    if policy.department_bound(user):  # a supervisor with departments
         return qs.filter(_estate_filter(staff), department__in=staff.departments.all())
     return qs.filter(_estate_filter(staff))
 
@@ -118,11 +122,11 @@ def visible_complaints(user: Any) -> QuerySet[Complaint]:
 # The warnings board (anju.warnings): supervisors, project managers, quality and
 # administrators watch and acknowledge the warnings within their reach
 # (``anju.warnings.selectors.visible_warnings``).
-WARNING_BOARD_ROLES = frozenset({Role.SUPERVISOR, Role.MANAGER, Role.QUALITY, Role.ADMIN})
+WARNING_BOARD_ROLES = policy.roles(Capability.WATCH_WARNINGS)
 
 
 def may_watch_warnings(user: Any) -> bool:
-    return role_of(user) in WARNING_BOARD_ROLES
+    return policy.can(user, Capability.WATCH_WARNINGS)
 
 
 def get_visible(user: Any, **lookup: Any) -> Complaint:
@@ -170,7 +174,9 @@ def check_action(user: Any, complaint: Complaint, action: str) -> Transition:
 
 def contact_hidden(user: Any, complaint: Complaint) -> bool:
     """An anonymous complainant is not shown to handlers, not even masked."""
-    return complaint.anonymous and role_of(user) not in DESK and role_of(user) != RESIDENT
+    role = role_of(user)
+    return (complaint.anonymous and role != RESIDENT
+            and not policy.holds(role, Capability.SEE_ANONYMOUS_COMPLAINANTS))
 
 
 def sees_contact_in_full(user: Any, complaint: Complaint) -> bool:
@@ -180,7 +186,7 @@ def sees_contact_in_full(user: Any, complaint: Complaint) -> bool:
         return complaint.pk == user.complaint_id
     if role == RESIDENT:
         return complaint.resident_id is not None and complaint.resident_id == user.resident.pk
-    return role is not None and role in frozenset(settings.ANJU_PII_FULL_ROLES)
+    return policy.holds(role, Capability.SEE_CONTACT_UNMASKED)
 
 
 def may_reveal_contact(user: Any, complaint: Complaint) -> bool:
@@ -189,7 +195,7 @@ def may_reveal_contact(user: Any, complaint: Complaint) -> bool:
     The caller must already know the user can see the complaint.
     """
     role = role_of(user)
-    if role in DESK:
+    if policy.holds(role, Capability.REVEAL_CONTACT):
         return True
     return (role == Role.HANDLER and complaint.handler_id == user.pk
             and not contact_hidden(user, complaint))

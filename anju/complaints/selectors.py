@@ -12,6 +12,7 @@ from anju.complaints.models import OPEN_STATUSES, Complaint
 from anju.estates.models import Resident
 from anju.lib import phones
 from anju.privacy.crypto import blind_index
+from anju.staff import policy
 from anju.staff.models import Role
 
 INBOXES = ("mine", "department", "estates", "all")
@@ -34,7 +35,7 @@ def default_inbox(user: Any) -> str:
         return "mine"
     if role == Role.SUPERVISOR:
         return "department"
-    if role in (Role.QUALITY, Role.ADMIN):
+    if role in policy.HEADQUARTERS:
         return "all"
     return "estates"
 

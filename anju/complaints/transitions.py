@@ -24,13 +24,11 @@ from django.utils.translation import gettext_lazy as _
 
 from anju.complaints.events import Event
 from anju.complaints.models import Status
-from anju.staff.models import Role
+from anju.staff.policy import ALL_STAFF, DESK, SENIOR, WORKERS
 
 RESIDENT = "resident"
-STAFF = frozenset(Role)
-DESK = frozenset({Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.QUALITY, Role.ADMIN})
-SENIOR = frozenset({Role.SUPERVISOR, Role.MANAGER, Role.QUALITY, Role.ADMIN})
-WORKERS = frozenset({Role.HANDLER}) | SENIOR
+# The role groups are declared once, in anju/staff/policy.py; these names are the table's.
+STAFF = ALL_STAFF
 
 S = Status
 BEFORE_WORK = frozenset({S.RECEIVED, S.VERIFIED})

@@ -1,7 +1,8 @@
 """The organisation: departments, and staff with a role and a reach.
 
 Role says what a person may do (the transition table checks it); reach says where
-(which estates and departments). Both are read only through ``anju.complaints.access``.
+(which estates and departments). Both are read only through ``anju.staff.policy`` (the
+capabilities of each role) and ``anju.complaints.access`` (which complaints).
 """
 
 from __future__ import annotations
