@@ -3,7 +3,7 @@
 A staff member enrols by scanning a QR code (or typing the key) into an authenticator
 app and confirming with one code; eight recovery codes are then shown once and kept
 only as keyed hashes. Enrolment is required for administrators, the quality
-department and superusers (``two_factor_required``).
+department and superusers (``two_factor_required``, from ``anju.staff.policy``).
 
 Codes are checked for the current 30-second step and one step either side (clock
 drift). A code whose step is not later than the last accepted one is refused, so a
@@ -28,7 +28,8 @@ from django.utils.translation import gettext_lazy as _
 from anju.accounts.models import RecoveryCode, TwoFactor, User
 from anju.audit.log import record
 from anju.lib.errors import InvalidInput
-from anju.staff.models import Role
+from anju.staff import policy
+from anju.staff.policy import Capability
 
 ISSUER = "安居 Anju"
 STEP_SECONDS = 30
@@ -37,17 +38,12 @@ RECOVERY_CODES = 8
 # No 0/O or 1/I/L: codes are read off paper and typed by hand.
 RECOVERY_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 RECOVERY_LENGTH = 10
-REQUIRED_ROLES = frozenset({Role.ADMIN, Role.QUALITY})
 
 
 def two_factor_required(user: Any) -> bool:
-    """Whether ``user`` may not use Anju before enrolling a second factor."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.is_superuser:
-        return True
-    staff = getattr(user, "staff", None)
-    return staff is not None and staff.role in REQUIRED_ROLES
+    """Whether ``user`` may not use Anju before enrolling a second factor: the roles and
+    superusers ``anju.staff.policy`` obliges to (``Capability.REQUIRE_TWO_FACTOR``)."""
+    return policy.can(user, Capability.REQUIRE_TWO_FACTOR)
 
 
 def is_enrolled(user: Any) -> bool:

@@ -20,20 +20,14 @@ from django.views.decorators.cache import never_cache
 
 from anju.analytics import metrics, tables_of
 from anju.analytics.scope import Scope, scope_from_request
-from anju.complaints.access import role_of
 from anju.complaints.models import Category, Channel
 from anju.console.fields import localised_name
 from anju.console.guards import staff_required
-from anju.console.lookups import reach_estates
-from anju.staff.models import Department, Role
+from anju.staff import policy
+from anju.staff.policy import Capability, StatisticsReach
 
-STATS_ROLES = frozenset({Role.SUPERVISOR, Role.MANAGER, Role.QUALITY, Role.ADMIN})
 INTERVALS = ("day", "week", "month")
 HEATMAP_BUILDINGS = 30
-
-
-def may_see_stats(user: Any) -> bool:
-    return role_of(user) in STATS_ROLES
 
 
 def _forbidden(request: HttpRequest) -> HttpResponse:
@@ -46,16 +40,10 @@ def _list_url(params: dict[str, str]) -> str:
     return reverse("console:home") + "?" + urlencode(params)
 
 
-def _departments(user: Any) -> list[Department]:
-    """The departments a viewer may pick: a supervisor's own, otherwise all active ones."""
-    departments = Department.objects.filter(is_active=True)
-    if role_of(user) == Role.SUPERVISOR and user.staff.departments.exists():
-        departments = departments.filter(pk__in=user.staff.departments.all())
-    return list(departments)
-
-
-def _department_choices(user: Any) -> list[tuple[int, str]]:
-    return [(d.pk, localised_name(d)) for d in _departments(user)]
+def _department_choices(reach: StatisticsReach) -> list[tuple[int, str]]:
+    """The departments a viewer may pick (``policy.statistics_reach``): a supervisor's own,
+    otherwise all active ones."""
+    return [(d.pk, localised_name(d)) for d in reach.departments]
 
 
 def _figures(scope: Scope, now: metrics.Summary, before: metrics.Summary) -> list[dict[str, Any]]:
@@ -98,7 +86,8 @@ DIMENSIONS = {
 }
 
 
-def _dashboard(request: HttpRequest, *, title: str, fixed: dict[str, Any], kind: str) -> HttpResponse:
+def _dashboard(request: HttpRequest, reach: StatisticsReach, *, title: str, fixed: dict[str, Any],
+               kind: str) -> HttpResponse:
     scope, errors = scope_from_request(request)
     scope = replace(scope, **fixed)
     interval = request.GET.get("interval", "day")
@@ -122,8 +111,8 @@ def _dashboard(request: HttpRequest, *, title: str, fixed: dict[str, Any], kind:
         "intervals": [("day", _("Day")), ("week", _("Week")), ("month", _("Month"))],
         "figures": _figures(scope, board.now, board.before), "charts": charts,
         "dimensions": [(by, tables_of.dimension_label(by), charts["by"][by]) for by in dimensions],
-        "estates": list(reach_estates(request.user)) if kind == "hq" else [],
-        "departments": _department_choices(request.user) if kind != "department" else [],
+        "estates": list(reach.estates) if kind == "hq" else [],
+        "departments": _department_choices(reach) if kind != "department" else [],
         "categories": [(c.pk, localised_name(c)) for c in Category.objects.filter(is_active=True)],
         "channels": Channel.choices,
         "filters": scope.query_string(),
@@ -134,40 +123,46 @@ def _dashboard(request: HttpRequest, *, title: str, fixed: dict[str, Any], kind:
 @never_cache
 @staff_required
 def headquarters(request: HttpRequest) -> HttpResponse:
-    if not may_see_stats(request.user):
+    reach = policy.statistics_reach(request.user)
+    if reach is None:
         return _forbidden(request)
-    return _dashboard(request, title=_("Statistics: all estates in reach"), fixed={}, kind="hq")
+    return _dashboard(request, reach, title=_("Statistics: all estates in reach"), fixed={}, kind="hq")
 
 
 @never_cache
 @staff_required
 def estate(request: HttpRequest, pk: int) -> HttpResponse:
-    if not may_see_stats(request.user):
+    reach = policy.statistics_reach(request.user)
+    if reach is None:
         return _forbidden(request)
-    found = reach_estates(request.user).filter(pk=pk).first()
+    found = reach.estates.filter(pk=pk).first()
     if found is None:
         raise Http404(_("No such estate in your reach."))
-    return _dashboard(request, title=_("Statistics: %(estate)s") % {"estate": found.name},
+    return _dashboard(request, reach, title=_("Statistics: %(estate)s") % {"estate": found.name},
                       fixed={"estate_ids": (found.pk,)}, kind="estate")
 
 
 @never_cache
 @staff_required
 def department(request: HttpRequest, pk: int) -> HttpResponse:
-    if not may_see_stats(request.user):
+    reach = policy.statistics_reach(request.user)
+    if reach is None:
         return _forbidden(request)
-    found = next((d for d in _departments(request.user) if d.pk == pk), None)
+    found = reach.departments.filter(pk=pk).first()
     if found is None:
         raise Http404(_("No such department in your reach."))
-    return _dashboard(request, title=_("Statistics: %(department)s") % {"department": localised_name(found)},
-                      fixed={"department_ids": (found.pk,)}, kind="department")
+    title = _("Statistics: %(department)s") % {"department": localised_name(found)}
+    return _dashboard(request, reach, title=title, fixed={"department_ids": (found.pk,)},
+                      kind="department")
 
 
 @never_cache
 @staff_required
 def league(request: HttpRequest) -> HttpResponse:
     """Handlers or departments side by side; ``?format=xlsx|csv`` downloads the table."""
-    if not may_see_stats(request.user):
+    reach = policy.statistics_reach(request.user)
+    fmt = request.GET.get("format", "")
+    if reach is None or (fmt and not policy.can(request.user, Capability.EXPORT_STATISTICS)):
         return _forbidden(request)
     scope, errors = scope_from_request(request)
     by = request.GET.get("by", "handler")
@@ -176,7 +171,6 @@ def league(request: HttpRequest) -> HttpResponse:
         by = "handler"
     rows = metrics.league(scope, by)
     table = tables_of.league_table(rows, by=by)
-    fmt = request.GET.get("format", "")
     if fmt:
         from anju.analytics.exports import table_response
 
@@ -190,8 +184,8 @@ def league(request: HttpRequest) -> HttpResponse:
         "filters": scope.query_string(),
         "xlsx": "?" + urlencode(query | {"format": "xlsx"}),
         "csv": "?" + urlencode(query | {"format": "csv"}),
-        "estates": list(reach_estates(request.user)),
-        "departments": _department_choices(request.user),
+        "estates": list(reach.estates),
+        "departments": _department_choices(reach),
         "categories": [(c.pk, localised_name(c)) for c in Category.objects.filter(is_active=True)],
         "channels": Channel.choices,
     }

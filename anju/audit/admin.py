@@ -8,14 +8,13 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from anju.audit.models import AuditEntry
-from anju.complaints.access import role_of
-from anju.staff.models import Role
-
-READERS = frozenset({Role.ADMIN, Role.QUALITY})
+from anju.staff import policy
+from anju.staff.policy import Capability
 
 
 def may_read_audit(user: Any) -> bool:
-    return bool(user.is_active and (user.is_superuser or role_of(user) in READERS))
+    """Administrators, the quality department and superusers (``anju.staff.policy``)."""
+    return policy.can(user, Capability.READ_AUDIT_LOG)
 
 
 @admin.register(AuditEntry)

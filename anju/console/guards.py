@@ -13,9 +13,7 @@ from django.shortcuts import render
 from anju.complaints import access
 from anju.complaints.access import is_staff_member, role_of
 from anju.complaints.transitions import RESIDENT
-from anju.staff.models import Role
-
-ADMIN_LINK_ROLES = frozenset({Role.QUALITY, Role.ADMIN})
+from anju.staff import policy
 
 
 def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -39,3 +37,8 @@ def not_staff(request: HttpRequest) -> HttpResponse:
 
 def may_take_intake(user: Any) -> bool:
     return access.is_staff_member(user) and access.may_record(user)
+
+
+def may_open_admin(user: Any) -> bool:
+    """Whether the console links to the administration (``anju.staff.policy``)."""
+    return policy.may_open_admin(user)

@@ -16,17 +16,15 @@ from anju.complaints.models import Complaint
 from anju.estates.models import Building, Estate, Facility, Residency, Resident, Room
 from anju.lib import phones
 from anju.privacy.crypto import blind_index
-from anju.staff.models import Department, Role
+from anju.staff import policy
+from anju.staff.models import Department
 
 ROOM_RESULTS = 20
 RECENT_COMPLAINTS = 5
 
 
 def reach_estates(user: Any) -> QuerySet[Estate]:
-    staff = user.staff
-    if staff.all_estates:
-        return Estate.objects.filter(is_active=True)
-    return staff.estates.filter(is_active=True)
+    return policy.estates_in_reach(user)
 
 
 def rooms_in_reach(user: Any) -> QuerySet[Room]:
@@ -115,7 +113,7 @@ def caller_complaints(user: Any, *, resident: Resident | None, phone: str) -> li
 
 def handler_candidates(complaint: Complaint) -> list[tuple[Department, User]]:
     """Active handlers and supervisors who reach the complaint's estate, per department."""
-    users = (User.objects.filter(is_active=True, staff__role__in=[Role.HANDLER, Role.SUPERVISOR])
+    users = (User.objects.filter(is_active=True, staff__role__in=policy.ASSIGNEES)
              .filter(Q(staff__all_estates=True) | Q(staff__estates=complaint.estate_id))
              .select_related("staff").prefetch_related("staff__departments").distinct())
     pairs = []

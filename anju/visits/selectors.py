@@ -7,13 +7,15 @@ from typing import Any
 from django.db.models import QuerySet
 
 from anju.complaints import access
-from anju.complaints.transitions import DESK
+from anju.staff import policy
+from anju.staff.policy import Capability
 from anju.visits.models import ReturnVisit
 
 
 def may_visit(user: Any) -> bool:
-    """Return visits are the service desk's work (agents, supervisors, managers, quality)."""
-    return access.role_of(user) in DESK
+    """Return visits are the service desk's work (agents, supervisors, managers, quality,
+    administrators: ``Capability.WORK_VISITS``)."""
+    return policy.can(user, Capability.WORK_VISITS)
 
 
 def visible_visits(user: Any) -> QuerySet[ReturnVisit]:

@@ -29,9 +29,10 @@ from anju.complaints import access
 from anju.complaints.access import ComplainantLink
 from anju.complaints.models import Complaint, Status
 from anju.complaints.services import complaint_close_unreachable, complaint_rate
-from anju.complaints.transitions import DESK
-from anju.lib.errors import InvalidInput, NotAllowed, NotFound
+from anju.lib.errors import InvalidInput, NotFound
 from anju.notify.services import notify_user
+from anju.staff import policy
+from anju.staff.policy import Capability
 from anju.visits import links
 from anju.visits.hooks import supervisors_of
 from anju.visits.models import Reason, ReturnVisit, SurveyResponse, VisitAttempt
@@ -97,8 +98,7 @@ def _opened_since(complaint_id: int) -> datetime:
 
 def _staff_visit(actor: Any, visit_id: int) -> ReturnVisit:
     """Lock an open visit the actor may work on: desk roles, complaints within their reach."""
-    if access.role_of(actor) not in DESK:
-        raise NotAllowed(_("Return visits are made by the service desk."))
+    policy.require(actor, Capability.WORK_VISITS, _("Return visits are made by the service desk."))
     visible = access.visible_complaints(actor)
     visit = (ReturnVisit.objects.select_for_update(of=("self",)).select_related("complaint")
              .filter(pk=visit_id, complaint__in=visible).first())

@@ -18,6 +18,7 @@ from django.db.models import Q, QuerySet
 from anju.complaints import access
 from anju.complaints.models import Complaint
 from anju.complaints.transitions import RESIDENT
+from anju.staff import policy
 from anju.staff.models import Role
 from anju.warnings.models import Warning
 
@@ -28,9 +29,9 @@ def _place_reach(user: Any, role: str) -> Q:
     q = Q(complaint__isnull=True)
     if not staff.all_estates:
         q &= Q(estate__in=staff.estates.all())
-    if role in (Role.SUPERVISOR, Role.HANDLER) and staff.departments.exists():
+    if policy.department_bound(user):
         q &= Q(department__in=staff.departments.all())
-    elif role == Role.HANDLER:
+    elif role == Role.HANDLER:  # without a department: only their own assignments
         return Q(pk__in=[])
     return q
 

@@ -23,6 +23,8 @@ from django.views.decorators.http import require_POST
 from anju.complaints import access
 from anju.console.guards import staff_required
 from anju.lib.errors import DomainError
+from anju.staff import policy
+from anju.staff.policy import Capability
 from anju.warnings import services
 from anju.warnings.models import Kind, Warning
 from anju.warnings.selectors import visible_warnings
@@ -67,7 +69,7 @@ def _rows(user: Any, warnings: list[Warning]) -> list[Row]:
 @staff_required
 def board(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not access.may_watch_warnings(user):
+    if not policy.can(user, Capability.WATCH_WARNINGS):
         return _forbidden(request)
     show = request.GET.get("show", "open")
     show = show if show in ("open", "all") else "open"
@@ -112,7 +114,7 @@ def _not_found(request: HttpRequest) -> HttpResponse:
 @require_POST
 @staff_required
 def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
-    if not access.may_watch_warnings(request.user):
+    if not policy.can(request.user, Capability.WATCH_WARNINGS):
         return _forbidden(request)
     warning = _target(request, pk)
     if warning is None:
@@ -127,7 +129,7 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @staff_required
 def comment(request: HttpRequest, pk: int) -> HttpResponse:
-    if not access.may_watch_warnings(request.user):
+    if not policy.can(request.user, Capability.WATCH_WARNINGS):
         return _forbidden(request)
     warning = _target(request, pk)
     if warning is None:

@@ -1,4 +1,4 @@
-"""Who may read and build monthly reports.
+"""Who may read and build monthly reports (the roles: ``anju.staff.policy``).
 
 * project managers: the reports of the estates in their reach (never the company's: it
   counts confidential complaints, which they do not see);
@@ -14,24 +14,22 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from anju.analytics.models import MonthlyReport
-from anju.complaints.access import role_of
 from anju.estates.models import Estate
-from anju.staff.models import Role
-
-READERS = frozenset({Role.MANAGER, Role.QUALITY, Role.ADMIN})
-BUILDERS = frozenset({Role.QUALITY, Role.ADMIN})
+from anju.staff import policy
+from anju.staff.policy import Capability
 
 
 def may_read_reports(user: Any) -> bool:
-    return role_of(user) in READERS
+    return policy.can(user, Capability.READ_REPORTS)
 
 
 def may_build_reports(user: Any) -> bool:
-    return role_of(user) in BUILDERS
+    return policy.can(user, Capability.BUILD_REPORTS)
 
 
 def may_read_company(user: Any) -> bool:
-    return may_build_reports(user) and bool(user.staff.all_estates)
+    """The company report counts confidential complaints: its roles, reaching every estate."""
+    return policy.can(user, Capability.READ_COMPANY_REPORT) and bool(user.staff.all_estates)
 
 
 def estates_in_reach(user: Any) -> QuerySet[Estate]:

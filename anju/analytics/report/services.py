@@ -26,7 +26,9 @@ from anju.analytics.models import MonthlyReport
 from anju.analytics.report import data, pdf
 from anju.estates.models import Estate
 from anju.notify.services import notify_user
+from anju.staff import policy
 from anju.staff.models import Role
+from anju.staff.policy import Capability
 
 logger = logging.getLogger(__name__)
 
@@ -97,10 +99,13 @@ def monthly_report_build(*, estate: Estate | None, month: date, now: datetime | 
 
 
 def audience(report: MonthlyReport) -> QuerySet[User]:
-    """Who is told: the estate's project managers; for the company, quality and admins."""
+    """Who is told: the estate's project managers; for the company, the roles that may read
+    it (quality and admins, ``policy.Capability.READ_COMPANY_REPORT``) reaching every estate
+    (``access.may_read_company``: nobody is sent a link they could not open)."""
     users = User.objects.filter(is_active=True, staff__isnull=False)
     if report.estate_id is None:
-        return users.filter(staff__role__in=[Role.QUALITY, Role.ADMIN])
+        return users.filter(staff__role__in=policy.roles(Capability.READ_COMPANY_REPORT),
+                            staff__all_estates=True)
     return users.filter(Q(staff__all_estates=True) | Q(staff__estates=report.estate_id),
                         staff__role=Role.MANAGER).distinct()
 

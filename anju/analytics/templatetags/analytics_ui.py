@@ -8,6 +8,9 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from anju.staff import policy
+from anju.staff.policy import Capability
+
 register = template.Library()
 
 
@@ -61,15 +64,11 @@ def pair(a: Any, b: Any) -> tuple[Any, Any]:
 
 @register.filter
 def may_see_stats(user: Any) -> bool:
-    """Whether the console's menu shows Statistics (anju.analytics.views)."""
-    from anju.analytics.views import may_see_stats as allowed
-
-    return allowed(user)
+    """Whether the console's menu shows Statistics (anju.staff.policy)."""
+    return policy.can(user, Capability.READ_STATISTICS)
 
 
 @register.filter
 def may_read_reports(user: Any) -> bool:
-    """Whether the console's menu shows Monthly reports (anju.analytics.report.access)."""
-    from anju.analytics.report.access import may_read_reports as allowed
-
-    return allowed(user)
+    """Whether the console's menu shows Monthly reports (anju.staff.policy)."""
+    return policy.can(user, Capability.READ_REPORTS)

@@ -7,7 +7,6 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
-from anju.complaints.access import role_of
 from anju.complaints.models import FINAL_STATUSES, Complaint, Status
 from anju.console import guards, presenters
 from anju.console.fields import localised_name
@@ -58,7 +57,7 @@ def may_take_intake(user: Any) -> bool:
 
 @register.filter
 def may_open_admin(user: Any) -> bool:
-    return role_of(user) in guards.ADMIN_LINK_ROLES
+    return guards.may_open_admin(user)
 
 
 @register.inclusion_tag("console/_field.html")

@@ -16,6 +16,7 @@ from anju.complaints.access import role_of
 from anju.complaints.models import Complaint
 from anju.console.filter_forms import FilterForm
 from anju.console.guards import staff_required
+from anju.staff import policy
 from anju.staff.models import Role
 
 PER_PAGE = 25
@@ -34,11 +35,11 @@ def tabs_for(user: Any) -> list[str]:
     role = role_of(user)
     has_departments = user.staff.departments.exists()
     tabs = []
-    if role in (Role.HANDLER, Role.SUPERVISOR):
+    if role in policy.ASSIGNEES:
         tabs.append("mine")
     if has_departments:
         tabs.append("department")
-    if role != Role.HANDLER and not (role == Role.SUPERVISOR and has_departments):
+    if role != Role.HANDLER and not policy.department_bound(user):
         tabs.append("estates")
     tabs.append("all")
     return tabs

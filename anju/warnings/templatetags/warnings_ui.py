@@ -7,6 +7,8 @@ from typing import Any
 from django import template
 
 from anju.complaints import access
+from anju.staff import policy
+from anju.staff.policy import Capability
 from anju.warnings.selectors import visible_warnings
 
 register = template.Library()
@@ -17,13 +19,13 @@ BADGE_LIMIT = 99
 
 @register.filter
 def may_watch_warnings(user: Any) -> bool:
-    return access.may_watch_warnings(user)
+    return policy.can(user, Capability.WATCH_WARNINGS)
 
 
 @register.simple_tag
 def open_warnings(user: Any) -> str:
     """"" when there are none, else the count (capped: one bounded, indexed query)."""
-    if not access.may_watch_warnings(user):
+    if not policy.can(user, Capability.WATCH_WARNINGS):
         return ""
     n = visible_warnings(user).filter(acknowledged_at__isnull=True).order_by()[:BADGE_LIMIT + 1].count()
     if not n:
