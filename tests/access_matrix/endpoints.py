@@ -32,7 +32,16 @@ actor (policy.ACTORS) on every kind of complaint (policy.KINDS) and a missing on
   the board lists exactly the warnings about complaints they see, a write on a warning
   about a complaint they do not see is ``hidden``.
 
-A page that fits none of these (an export, a reveal of masked data…) gets its own row type
+* ``VisitList`` / ``VisitPage``, ``Reports``, ``Stats``, ``Export`` — return visits, monthly
+  reports, statistics and their downloads: each decided by a capability of
+  anju/staff/policy.py (policy.VISITS, READS_REPORTS / BUILDS_REPORTS, READS_STATS,
+  EXPORTS_STATS) and the actor's reach; test_coverage checks every page of theirs has one.
+
+The administration and the audit log are in admin_table.py; the capability table itself,
+role by role, in test_capabilities.py; the console's menu in test_menu.py; the second
+factor in test_two_factor.py.
+
+A page that fits none of these (a reveal of masked data…) gets its own row type
 and test in this folder, in the same shape: an explicit table of who may, checked for
 every actor.
 """
@@ -213,6 +222,21 @@ class Stats:
         return f"GET {self.path}"
 
 
+@dataclass(frozen=True)
+class Export:
+    """A download of statistics (anju/analytics/exports.py, test_exports.py): the page at
+    ``path`` with ``?format=`` ``fmt`` ("xlsx" or "csv"). Exporters (policy.EXPORTS_STATS)
+    get the file, its figures counting exactly the complaints they see; everyone else is
+    refused (403) before anything is counted, and gets no file."""
+
+    path: str
+    fmt: str
+    interface: str = CONSOLE
+
+    def __str__(self) -> str:
+        return f"GET {self.path}?format={self.fmt}"
+
+
 def _console_acts() -> tuple[Act, ...]:
     return tuple(Act(CONSOLE, "/console/c/{number}/act/{form}/", a) for a in TABLE)
 
@@ -262,7 +286,9 @@ ROUTES: dict[str, tuple[Row, ...]] = {
     "console/stats/estate/<int:pk>/": (Stats("/console/stats/estate/{estate}/", "estate"),),
     "console/stats/department/<int:pk>/": (Stats("/console/stats/department/{department}/",
                                                  "department"),),
-    "console/stats/league/": (Stats("/console/stats/league/", "league"),),
+    "console/stats/league/": (Stats("/console/stats/league/", "league"),
+                              Export("/console/stats/league/", "xlsx"),
+                              Export("/console/stats/league/", "csv")),
     # The signed-link survey: public; a token that is not valid shows no complaint (404).
     "survey/<str:token>/": (Public("/survey/not-a-valid-token/", statuses=frozenset({404})),),
     # The resident portal

@@ -163,3 +163,51 @@ REPORT_REACH = {"manager": frozenset({"a"}), "quality": frozenset({"a", "b", "co
 # own department and for the other readers every department; anything else is hidden.
 READS_STATS = frozenset({"supervisor", "manager", "quality", "admin"})
 STATS_DEPARTMENTS = {"supervisor": frozenset({"engineering"})}  # others: every department
+
+
+# Downloads of statistics (the league table as .xlsx or .csv, test_exports.py): the readers
+# of statistics, counting exactly what they see; everyone else is refused before any file.
+EXPORTS_STATS = READS_STATS
+
+# The audit log (Administration → Audit log, test_admin.py): quality and administrators
+# (and any superuser), once their account has the admin flag (is_staff) that opens the
+# site at all; Django's model permissions do not matter for it.
+READS_AUDIT = frozenset({"quality", "admin"})
+
+# The console's link to the administration (test_menu.py): the quality and administrator
+# roles, when their account also has the admin flag. In the cast only ``admin`` has it.
+ADMIN_ROLES = frozenset({"quality", "admin"})
+HAS_ADMIN_FLAG = frozenset({"admin"})
+
+# Who may not use Anju before enrolling a second factor (test_two_factor.py).
+NEEDS_TWO_FACTOR = frozenset({"quality", "admin"})
+
+# Who sees confidential complaints besides the complainant (test_policy.py).
+SEES_CONFIDENTIAL = frozenset({"quality", "admin"})
+
+# THE CAPABILITY TABLE, written out by hand: for each capability of anju/staff/policy.py
+# (by its value), the actors whose user holds it. test_capabilities.py asks the product's
+# policy the same question for every actor and fails on any difference, and when the
+# product has a capability this table does not name (or the other way round).
+# Personal data: the desk reveals it (the handler a complaint is assigned to too, decided
+# per complaint: test_reveal.py); nobody sees it unmasked unless ANJU_PII_FULL_ROLES says so.
+DESK_ACTORS = frozenset(DESK_RECORDERS)
+CAPABILITIES: dict[str, frozenset[str]] = {
+    "record_complaints": DESK_ACTORS,
+    "see_confidential": SEES_CONFIDENTIAL,
+    "see_anonymous_complainants": DESK_ACTORS,
+    "reveal_contact": DESK_ACTORS,
+    "see_contact_unmasked": frozenset(),
+    "read_statistics": READS_STATS,
+    "export_statistics": EXPORTS_STATS,
+    "read_reports": READS_REPORTS,
+    "read_company_report": frozenset(a for a, reach in REPORT_REACH.items() if "company" in reach),
+    "build_reports": BUILDS_REPORTS,
+    "watch_warnings": WATCHES_WARNINGS,
+    "work_visits": VISITS,
+    "read_audit_log": READS_AUDIT,
+    "open_admin": ADMIN_ROLES,
+    "require_two_factor": NEEDS_TWO_FACTOR,
+}
+# Held by a superuser whatever their role, or with no staff profile at all.
+SUPERUSER_CAPABILITIES = frozenset({"read_audit_log", "require_two_factor"})

@@ -9,10 +9,11 @@ from django.apps import apps
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 
+from anju.audit.log import record
 from anju.complaints.models import Category, Complaint
-from tests.access_matrix import tally
-from tests.access_matrix.admin_table import ADMIN_MODELS, ADMIN_SITE, VIEWS, model_urls
-from tests.access_matrix.policy import ACTORS, STAFF, sees
+from tests.access_matrix import policy, tally
+from tests.access_matrix.admin_table import ADMIN_MODELS, ADMIN_SITE, ROLE_GATED_MODELS, VIEWS, model_urls
+from tests.access_matrix.policy import ACTORS, HAS_ADMIN_FLAG, STAFF, sees
 from tests.access_matrix.state import NUMBER
 
 SUPERUSER = "admin"
@@ -121,3 +122,35 @@ def test_the_admin_flag_alone_opens_no_model(cast, sessions):
     assert index.status_code == 200
     assert COMPLAINTS not in index.content.decode()
     assert client.get(COMPLAINTS).status_code == 403
+
+
+
+@pytest.mark.parametrize("actor", STAFF)
+@pytest.mark.parametrize("label", sorted(ROLE_GATED_MODELS))
+def test_a_role_gated_admin_opens_for_exactly_its_roles(cast, sessions, label, actor):
+    """The audit log: shut without the admin flag; with it, open only to its readers,
+    whatever Django permissions the account has (none here), listed on the index for them."""
+    model = apps.get_model(label)
+    readers = getattr(policy, ROLE_GATED_MODELS[label])
+    entry = record("pii.reveal", target=("complaints.complaint", 4242), data={"field": "contact_phone"})
+    urls = model_urls(model, entry.pk)
+    client = sessions.client("browser", actor)
+    problems = []
+    if actor not in HAS_ADMIN_FLAG:
+        for view in ("changelist", "change"):
+            if not _sent_to_sign_in(client.get(urls[view])):
+                problems.append(f"{view} without the admin flag: not sent to sign in")
+        _with_admin_flag(cast.users[actor])
+    listed = urls["changelist"] in client.get("/admin/").content.decode()
+    if listed is not (actor in readers):
+        problems.append(f"the admin's index {'lists' if listed else 'does not list'} it")
+    for view in ("changelist", "change", "history"):
+        status = client.get(urls[view]).status_code
+        if status != (200 if actor in readers else 403):
+            problems.append(f"{view}: {status}")
+    for view in ("add", "delete"):  # append-only, for everyone
+        status = client.get(urls[view]).status_code
+        if status != 403:
+            problems.append(f"{view}: {status}")
+    tally.count("admin role-gated models", 8)
+    assert not problems, f"{label} as {actor}:\n" + "\n".join(problems)

@@ -11,10 +11,22 @@ import re
 from django.contrib import admin
 from django.urls import URLResolver, get_resolver
 
+from anju.analytics.exports import FORMATS
 from anju.complaints.transitions import TABLE
 from tests.access_matrix import endpoints
-from tests.access_matrix.admin_table import ADMIN_MODELS, ADMIN_SITE, model_key, site_key
-from tests.access_matrix.endpoints import API_OPERATIONS, ROUTES, Act
+from tests.access_matrix.admin_table import ADMIN_MODELS, ADMIN_SITE, ROLE_GATED_MODELS, model_key, site_key
+from tests.access_matrix.endpoints import (
+    API_OPERATIONS,
+    ROUTES,
+    Act,
+    Export,
+    Reports,
+    Stats,
+    VisitList,
+    VisitPage,
+    WarningBoard,
+    WarningWrite,
+)
 from tests.access_matrix.interfaces import API, CONSOLE
 from tests.access_matrix.policy import PROBE_STATUS
 
@@ -110,3 +122,39 @@ def test_every_action_is_probed_in_a_status_it_may_start_from():
         "tests/access_matrix/policy.py")
     for action, status in PROBE_STATUS.items():
         assert status in TABLE[action].sources, (action, status)
+
+
+# The staff pages decided by a capability of anju/staff/policy.py: every page under each
+# prefix must have a row of one of these types, which test it for every actor.
+CAPABILITY_PAGES: dict[str, tuple[type, ...]] = {
+    "console/stats/": (Stats,),
+    "console/reports/": (Reports,),
+    "console/warnings/": (WarningBoard, WarningWrite),
+    "console/visits/": (VisitList, VisitPage),
+}
+# Pages that download a table (anju.analytics.exports.table_response with ?format=).
+DOWNLOADS = ("console/stats/league/",)
+
+
+def test_every_page_of_statistics_reports_warnings_and_visits_is_decided_by_its_capability():
+    problems = []
+    for pattern, entries in ROUTES.items():
+        for prefix, kinds in CAPABILITY_PAGES.items():
+            if pattern.startswith(prefix) and not any(isinstance(r, kinds) for r in entries):
+                problems.append(f"{pattern!r}: needs a {' or '.join(k.__name__ for k in kinds)} row")
+    for pattern in DOWNLOADS:
+        formats = {r.fmt for r in ROUTES[pattern] if isinstance(r, Export)}
+        if formats != set(FORMATS):
+            problems.append(f"{pattern!r}: Export rows for {sorted(FORMATS)}, found {sorted(formats)}")
+    assert not problems, f"In {WHERE}:\n" + "\n".join(problems)
+
+
+def test_every_admin_that_decides_by_itself_is_in_the_matrix():
+    """A ModelAdmin that overrides Django's permission checks for viewing decides by role
+    (anju.staff.policy): it needs a row in ROLE_GATED_MODELS, which test_admin.py probes."""
+    own = sorted(model_key(model) for model, model_admin in admin.site._registry.items()
+                 if any(getattr(type(model_admin), name) is not getattr(admin.ModelAdmin, name)
+                        for name in ("has_view_permission", "has_module_permission")))
+    assert own == sorted(ROLE_GATED_MODELS), (
+        "Admins that decide who may view them by themselves: add each to ROLE_GATED_MODELS in "
+        f"tests/access_matrix/admin_table.py with who may: {own}")
