@@ -2,7 +2,9 @@
 
 The querysets handed in must carry the related rows named in ``LIST_RELATED`` (and
 the prefetches of ``DETAIL_PREFETCH`` for a detail), so presenting does not query - except
-one check, for a merged complaint, that the caller may see the one it went into.
+one check, for a merged complaint, that the caller may see the one it went into, and the
+route suggestion of a complaint waiting for dispatch (``anju.routing.services.suggest``,
+a read).
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from django.urls import reverse
 
 from anju.complaints import access, disclosure
 from anju.complaints.models import Complaint, Supervision
+from anju.complaints.transitions import BEFORE_WORK
+from anju.routing.services import suggest
 
 LIST_RELATED = ("estate", "category", "department", "handler")
 DETAIL_RELATED = (*LIST_RELATED, "room__unit__building__estate", "building__estate", "facility__estate",
@@ -96,12 +100,25 @@ def detail(c: Complaint, user: Any) -> dict[str, Any]:
         "assigned_at": c.assigned_at, "resolved_at": c.resolved_at, "closed_at": c.closed_at,
         "allowed_actions": [{"code": t.action, "label": str(t.label), "primary": t.primary}
                             for t in access.allowed_actions(user, c)],
+        "route_suggestion": _route_suggestion(c, user),
         "events": [_event(e) for e in c.events.all()],
         "attachments": [_attachment(a) for a in c.attachments.all() if a.file],  # retention
         "supervisions": [{"by": s.by.display_name if s.by else "", "level": s.level,
                           "reason": s.reason, "created_at": s.created_at}
                          for s in c.supervisions.all()],
     }
+
+
+def _route_suggestion(c: Complaint, user: Any) -> dict[str, Any] | None:
+    """What the console's complaint page suggests, for staff, while the complaint waits for
+    dispatch. Only read: nothing is stored when it is shown."""
+    if c.status not in BEFORE_WORK or not access.is_staff_member(user):
+        return None
+    route = suggest(c)
+    handler = route.handler
+    return {"department": _ref(route.department),
+            "handler": None if handler is None else {"id": handler.pk, "name": handler.display_name},
+            "reasons": [str(r) for r in route.reasons], "text": route.text}
 
 
 def _event(e: Any) -> dict[str, Any]:

@@ -233,6 +233,14 @@ class Place(Schema):
     longitude: float | None
 
 
+class RouteSuggestionOut(Schema):
+    department: Ref | None
+    handler: Person | None
+    reasons: list[str]
+    text: str = Field(..., description="The route and its reasons in one line, as the console "
+                                       "shows it: `Lifts → Engineering → 王师傅: on duty, 0 open`.")
+
+
 class ComplaintDetail(ComplaintListItem):
     description: str
     place: Place
@@ -259,6 +267,11 @@ class ComplaintDetail(ComplaintListItem):
     resolved_at: datetime | None
     closed_at: datetime | None
     allowed_actions: list[ActionOut]
+    route_suggestion: RouteSuggestionOut | None = Field(
+        None, description="Read only. The suggested department and handler for a complaint "
+                          "waiting for dispatch (received or verified), computed now; shown to "
+                          "staff only. What a dispatch is compared with is the suggestion at the "
+                          "moment of the dispatch, recorded by the server.")
     events: list[EventOut]
     attachments: list[AttachmentOut]
     supervisions: list[SupervisionOut]

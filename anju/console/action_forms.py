@@ -110,7 +110,7 @@ class ReferOutForm(ActionForm):
 
 class DispatchForm(ClassifyFieldsMixin, ActionForm):
     action = "assign"
-    route: Any = None  # anju/routing: the suggested route (anju.routing.services.Route)
+    route: Any = None  # anju/routing: the suggested route (anju.routing.services.Suggestion)
     department = department_field()
     handler = forms.TypedChoiceField(label=_("Handler"), coerce=int, required=False,
                                      empty_value=None)
@@ -136,13 +136,13 @@ class DispatchForm(ClassifyFieldsMixin, ActionForm):
         category = complaint.category
         department = complaint.department_id or (category.department_id if category else None)
         handler = complaint.handler_id
-        # anju/routing: on first dispatch, preselect the suggested route (kept, so that a
-        # different choice is recorded as an override: anju.routing.services.record_decision).
+        # anju/routing: on first dispatch, preselect the suggested route. Only read here:
+        # the dispatch itself stores the suggestion of that moment (anju.routing.decisions).
         self.route = None
         if self.action == "assign" and complaint.department_id is None:
-            from anju.routing.services import remember_route
+            from anju.routing.services import suggest
 
-            self.route = remember_route(complaint)
+            self.route = suggest(complaint)
             if self.route.department is not None:
                 department = self.route.department.pk
                 handler = self.route.handler.pk if self.route.handler else None

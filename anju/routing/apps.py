@@ -8,4 +8,5 @@ class RoutingConfig(AppConfig):
     verbose_name = _("Routing and incidents")
 
     def ready(self) -> None:
-        from anju.routing import subscribers, tasks  # noqa: F401  (subscribers; the sweep)
+        # The dispatch record (an in-transaction hook), the subscribers, the sweep.
+        from anju.routing import decisions, subscribers, tasks  # noqa: F401

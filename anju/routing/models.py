@@ -1,8 +1,8 @@
 """Routing (分派建议), incidents (事件) and their settings.
 
 * ``EstateRoute`` — a per-estate exception to the taxonomy's category → department map.
-* ``RouteSuggestion`` — the latest suggestion shown for a complaint (what the dispatcher saw).
-* ``RouteDecision`` — each dispatch compared with that suggestion: followed or overridden, by whom.
+* ``RouteDecision`` — each dispatch (its assign or reassign event) with the route suggestion
+  as it stood at that moment: followed or overridden, by whom (``anju.routing.decisions``).
 * ``Incident`` / ``IncidentMember`` — complaints about one building or facility with the same
   category within hours, handled once (``anju.routing.incidents``).
 * ``RoutingSettings`` — the thresholds, per company (a row without a company is the default).
@@ -68,27 +68,13 @@ class EstateRoute(models.Model):
         return f"{self.estate} · {self.category} → {self.department}"
 
 
-class RouteSuggestion(models.Model):
-    complaint = models.OneToOneField("complaints.Complaint", on_delete=models.CASCADE,
-                                     related_name="route_suggestion")
-    department = models.ForeignKey("staff.Department", on_delete=models.SET_NULL, null=True,
-                                   related_name="+")
-    handler = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                related_name="+")
-    reason = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("route suggestion")
-        verbose_name_plural = _("route suggestions")
-
-    def __str__(self) -> str:
-        return self.reason
-
-
 class RouteDecision(models.Model):
     complaint = models.ForeignKey("complaints.Complaint", on_delete=models.CASCADE,
                                   related_name="route_decisions", verbose_name=_("complaint"))
+    # The assign or reassign event on the trail this decision belongs to (empty on rows
+    # written before decisions were stored with the dispatch).
+    event = models.OneToOneField("complaints.ComplaintEvent", on_delete=models.CASCADE, null=True,
+                                 blank=True, related_name="route_decision", verbose_name=_("event"))
     action = models.CharField(_("action"), max_length=20)
     suggested_department = models.ForeignKey("staff.Department", on_delete=models.SET_NULL, null=True,
                                              related_name="+", verbose_name=_("suggested department"))

@@ -1,5 +1,10 @@
 """Route suggestion: category → department (taxonomy map or an estate rule) → handler.
 
+``suggest(complaint)`` only reads: the console's complaint page and the API's complaint
+detail compute it on every view. What a dispatch is compared with is the suggestion as it
+stands when the dispatch happens, stored with the decision in the dispatch's transaction
+(``anju.routing.decisions``).
+
 The handler is chosen among the department's active handlers who reach the estate and may
 see the complaint (``anju.complaints.access``: handlers never see confidential complaints,
 so those go to the department only). Among them: on duty first, then those skilled in the
@@ -17,8 +22,8 @@ from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from anju.accounts.models import User
-from anju.complaints.models import Complaint, ComplaintEvent, Status
-from anju.routing.models import EstateRoute, RouteDecision, RouteSuggestion
+from anju.complaints.models import Complaint, Status
+from anju.routing.models import EstateRoute
 from anju.staff.models import Department, Role, StaffProfile
 
 # The statuses that count towards a handler's workload (在办).
@@ -46,7 +51,7 @@ class Candidate:
 
 
 @dataclass
-class Route:
+class Suggestion:
     department: Department | None
     handler: User | None
     reasons: list[str] = field(default_factory=list)
@@ -98,12 +103,19 @@ def candidates(complaint: Complaint, department: Department) -> list[Candidate]:
     return ranked
 
 
-def suggest_route(complaint: Complaint) -> Route:
+def suggest(complaint: Complaint) -> Suggestion:
+    """The suggested department and handler, with the reasons. Reads only.
+
+    It depends on the complaint's estate, category and confidentiality, never on the
+    department or handler it has now: a complaint's own assignment is left out of every
+    handler's workload and turn, so the suggestion is the same just before and just after
+    a dispatch (``anju.routing.decisions`` computes it inside the dispatch).
+    """
     category = complaint.category
     if category is None:
-        return Route(None, None, [_("no category yet")])
+        return Suggestion(None, None, [_("no category yet")])
     department, by_rule = department_for(complaint)
-    route = Route(department, None, category_name=_name(category))
+    route = Suggestion(department, None, category_name=_name(category))
     if department is None:
         return route
     if by_rule:
@@ -123,27 +135,3 @@ def suggest_route(complaint: Complaint) -> Route:
         route.reasons.append(_("%(category)s skill") % {"category": _name(category)})
     route.reasons.append(_("%(count)d open") % {"count": best.open_count})
     return route
-
-
-def remember_route(complaint: Complaint) -> Route:
-    """Suggest, and keep what was suggested so the dispatch can be compared with it."""
-    route = suggest_route(complaint)
-    RouteSuggestion.objects.update_or_create(complaint=complaint, defaults={
-        "department": route.department, "handler": route.handler, "reason": route.text[:300]})
-    return route
-
-
-def record_decision(complaint: Complaint, action: str) -> RouteDecision | None:
-    """After a dispatch: compare the chosen department and handler with the last suggestion."""
-    suggestion = RouteSuggestion.objects.filter(complaint=complaint).first()
-    if suggestion is None or suggestion.department_id is None:
-        return None  # nothing was suggested (no category yet): nothing to follow or override
-    event = (ComplaintEvent.objects.filter(complaint=complaint, action=f"complaint.{action}")
-             .order_by("-created_at", "-id").first())
-    overridden = (suggestion.department_id != complaint.department_id
-                  or suggestion.handler_id != complaint.handler_id)
-    return RouteDecision.objects.create(
-        complaint=complaint, action=action, suggested_department_id=suggestion.department_id,
-        suggested_handler_id=suggestion.handler_id, chosen_department_id=complaint.department_id,
-        chosen_handler_id=complaint.handler_id, overridden=overridden, reason=suggestion.reason,
-        by=event.actor if event else None)

@@ -1,4 +1,4 @@
-"""suggest_route: the taxonomy's map, estate rules, on duty, skills, workload, turns, reach."""
+"""suggest: the taxonomy's map, estate rules, on duty, skills, workload, turns, reach."""
 
 from __future__ import annotations
 
@@ -6,49 +6,49 @@ from datetime import timedelta
 
 from django.utils import timezone, translation
 
-from anju.routing.models import EstateRoute, RouteDecision, RouteSuggestion
-from anju.routing.services import suggest_route
+from anju.routing.models import EstateRoute
+from anju.routing.services import suggest
 from anju.staff.models import Role
 from tests.conftest import make_staff
 
 
 def test_the_taxonomy_map_picks_the_department_and_the_reason_says_why(file, handler):
-    route = suggest_route(file("elevator"))
+    route = suggest(file("elevator"))
     assert route.department.code == "engineering"
     assert route.handler == handler
     assert route.text == "Lifts → Engineering → 王师傅: on duty, 0 open"
     with translation.override("zh-hans"):
-        assert suggest_route(file("elevator")).text.startswith("电梯 → 工程部 → 王师傅：在岗")
+        assert suggest(file("elevator")).text.startswith("电梯 → 工程部 → 王师傅：在岗")
 
 
 def test_each_category_goes_to_its_default_department(file, categories):
     for code, department in [("sanitation", "environment"), ("parking", "order"),
                              ("fees", "customer_service"), ("service_attitude", "quality")]:
-        assert suggest_route(file(code)).department.code == department
+        assert suggest(file(code)).department.code == department
 
 
 def test_an_estate_rule_overrides_the_map_for_that_estate_only(file, world, categories, departments,
                                                                agent_b):
     EstateRoute.objects.create(estate=world["a"]["estate"], category=categories["elevator"],
                                department=departments["order"])
-    route = suggest_route(file("elevator"))
+    route = suggest(file("elevator"))
     assert route.department.code == "order" and "estate rule" in route.reasons
     other = file("elevator", actor=agent_b, estate=world["b"]["estate"], room=world["b"]["rooms"][0])
-    assert suggest_route(other).department.code == "engineering"
+    assert suggest(other).department.code == "engineering"
 
 
 def test_off_duty_handlers_are_passed_over(file, engineers):
     first, second = engineers("甲", "乙")
     first.staff.on_duty = False
     first.staff.save()
-    assert suggest_route(file()).handler == second
+    assert suggest(file()).handler == second
 
 
 def test_nobody_on_duty_leaves_the_handler_to_the_department(file, engineers):
     (only,) = engineers("甲")
     only.staff.on_duty = False
     only.staff.save()
-    route = suggest_route(file())
+    route = suggest(file())
     assert route.department.code == "engineering" and route.handler is None
     assert "nobody on duty" in route.reasons
 
@@ -57,18 +57,18 @@ def test_skill_in_the_category_wins_over_a_lighter_load(file, engineers, categor
     plain, skilled = engineers("甲", "乙")
     skilled.staff.skills.add(categories["elevator"])
     give_open(skilled, 2)
-    route = suggest_route(file("elevator"))
+    route = suggest(file("elevator"))
     assert route.handler == skilled
     assert route.text == "Lifts → Engineering → 乙: on duty, Lifts skill, 2 open"
     # The skill is the category's: for a repair, workload decides.
-    assert suggest_route(file("repair")).handler == plain
+    assert suggest(file("repair")).handler == plain
 
 
 def test_the_lightest_workload_wins(file, engineers, give_open):
     busy, light = engineers("甲", "乙")
     give_open(busy, 3)
     give_open(light, 1)
-    assert suggest_route(file()).handler == light
+    assert suggest(file()).handler == light
 
 
 def test_equals_take_turns_least_recently_assigned_first(file, engineers, give_open, agent,
@@ -78,12 +78,12 @@ def test_equals_take_turns_least_recently_assigned_first(file, engineers, give_o
     give_open(a, 1, at=now - timedelta(hours=1))
     give_open(b, 1, at=now - timedelta(hours=3))
     give_open(c, 1, at=now - timedelta(hours=2))
-    assert suggest_route(file()).handler == b
+    assert suggest(file()).handler == b
     # Never assigned at all comes before everyone.
     (d,) = engineers("丁")
     give_open(d, 1, at=now)
     (fresh,) = engineers("戊")
-    assert suggest_route(file()).handler == fresh
+    assert suggest(file()).handler == fresh
 
 
 def test_round_robin_over_successive_dispatches(file, engineers, agent, departments):
@@ -93,7 +93,7 @@ def test_round_robin_over_successive_dispatches(file, engineers, agent, departme
     chosen = []
     for i in range(6):
         c = file(description=f"电梯异响 {i}")
-        route = suggest_route(c)
+        route = suggest(c)
         chosen.append(route.handler)
         services.complaint_verify(actor=agent, complaint_id=c.pk)
         services.complaint_assign(actor=agent, complaint_id=c.pk, department=route.department,
@@ -107,7 +107,7 @@ def test_handlers_outside_the_estate_or_department_are_not_chosen(file, world, d
                                                                   handler_env):
     make_staff("eng_b", Role.HANDLER, estates=[world["b"]["estate"]],
                departments=[departments["engineering"]])
-    route = suggest_route(file("elevator"))
+    route = suggest(file("elevator"))
     assert route.handler is None and "no handler at this estate" in route.reasons
 
 
@@ -115,47 +115,6 @@ def test_confidential_complaints_go_to_the_department_only(file, handler):
     from anju.complaints import access
 
     c = file("elevator", confidential=True)
-    route = suggest_route(c)
+    route = suggest(c)
     assert route.department.code == "engineering" and route.handler is None
     assert not access.visible_complaints(handler).filter(pk=c.pk).exists()
-
-
-def test_the_dispatch_form_preselects_the_suggestion_and_records_an_override(
-        client, agent, file, engineers, departments, django_capture_on_commit_callbacks,
-        immediate_tasks):
-    from anju.complaints import services
-
-    first, second = engineers("甲", "乙")
-    c = file()
-    services.complaint_verify(actor=agent, complaint_id=c.pk)
-    client.force_login(agent)
-    page = client.get(f"/console/c/{c.number}/").content.decode()
-    assert f'<option value="{first.pk}" selected' in page
-    assert "Suggested: Lifts → Engineering → 甲: on duty, 0 open" in page
-    assert RouteSuggestion.objects.get(complaint=c).handler == first
-    c.refresh_from_db()
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/console/c/{c.number}/act/assign/", {
-            "version": c.version, "department": departments["engineering"].pk, "handler": second.pk,
-            "plan": "乙师傅熟悉这台电梯", "urgency": "normal"})
-    assert response.status_code == 302
-    decision = RouteDecision.objects.get(complaint=c)
-    assert decision.overridden and decision.by == agent
-    assert decision.suggested_handler == first and decision.chosen_handler == second
-
-
-def test_following_the_suggestion_is_recorded_as_followed(agent, file, engineers,
-                                                          django_capture_on_commit_callbacks,
-        immediate_tasks):
-    from anju.complaints import services
-    from anju.routing.services import remember_route
-
-    engineers("甲")
-    c = file()
-    services.complaint_verify(actor=agent, complaint_id=c.pk)
-    route = remember_route(c)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.complaint_assign(actor=agent, complaint_id=c.pk, department=route.department,
-                                  handler=route.handler, plan="上门")
-    decision = RouteDecision.objects.get(complaint=c)
-    assert not decision.overridden and decision.chosen_handler == route.handler

@@ -17,7 +17,7 @@ register = template.Library()
 def routing_panel(context: template.Context, complaint: Complaint) -> dict[str, Any]:
     """The console complaint page's card: suggested route, incident, similar cases."""
     user = context["request"].user
-    route = services.suggest_route(complaint) if complaint.status in BEFORE_WORK else None
+    route = services.suggest(complaint) if complaint.status in BEFORE_WORK else None
     decision = (RouteDecision.objects.filter(complaint=complaint)
                 .select_related("suggested_department", "suggested_handler", "by").first())
     incident = incidents.incident_of(complaint)
