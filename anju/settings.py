@@ -16,12 +16,24 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from anju.lib.env import env_bool, env_database, env_int, env_list, env_str
+from anju.lib.env import (
+    env_bool,
+    env_choice,
+    env_database,
+    env_dotted_path,
+    env_font,
+    env_int,
+    env_list,
+    env_origins,
+    env_proxies,
+    env_rate,
+    env_str,
+    env_time_range,
+    env_url,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-ANJU_ENV = env_str("ANJU_ENV", "development")
-if ANJU_ENV not in {"development", "production"}:
-    raise ImproperlyConfigured(f"ANJU_ENV={ANJU_ENV!r}; use 'development' or 'production'.")
+ANJU_ENV = env_choice("ANJU_ENV", "development", ("development", "production"))
 PRODUCTION = ANJU_ENV == "production"
 DATA_DIR = Path(env_str("ANJU_DATA_DIR", str(BASE_DIR / "var")))
 
@@ -45,7 +57,7 @@ DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the host names Anju is served under.")
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+CSRF_TRUSTED_ORIGINS = env_origins("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -202,18 +214,18 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = ANJU_UPLOAD_MAX_BYTES * 2
 # Background work: django-tasks with the database backend; `anju worker` runs it.
 TASKS = {
     "default": {
-        "BACKEND": env_str("ANJU_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "BACKEND": env_dotted_path("ANJU_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
 
 # Outgoing messages: the SMS backend used for notifications and sign-in codes.
-ANJU_SMS_BACKEND = env_str("ANJU_SMS_BACKEND", "anju.notify.channels.console.ConsoleSMS")
+ANJU_SMS_BACKEND = env_dotted_path("ANJU_SMS_BACKEND", "anju.notify.channels.console.ConsoleSMS")
 ANJU_OTP_TTL_SECONDS = env_int("ANJU_OTP_TTL_SECONDS", 300, minimum=30)
 
 # Notification channels (docs/notifications.md). Provider secrets come only from the
 # environment and are never logged.
 ANJU_ALIYUN_SMS = {
-    "endpoint": env_str("ANJU_ALIYUN_SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com/"),
+    "endpoint": env_url("ANJU_ALIYUN_SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com/"),
     "access_key_id": env_str("ANJU_ALIYUN_SMS_ACCESS_KEY_ID", ""),
     "access_key_secret": env_str("ANJU_ALIYUN_SMS_ACCESS_KEY_SECRET", ""),
     "sign_name": env_str("ANJU_ALIYUN_SMS_SIGN_NAME", ""),
@@ -221,7 +233,7 @@ ANJU_ALIYUN_SMS = {
     "region": env_str("ANJU_ALIYUN_SMS_REGION", "cn-hangzhou"),
 }
 ANJU_TENCENT_SMS = {
-    "endpoint": env_str("ANJU_TENCENT_SMS_ENDPOINT", "https://sms.tencentcloudapi.com/"),
+    "endpoint": env_url("ANJU_TENCENT_SMS_ENDPOINT", "https://sms.tencentcloudapi.com/"),
     "secret_id": env_str("ANJU_TENCENT_SMS_SECRET_ID", ""),
     "secret_key": env_str("ANJU_TENCENT_SMS_SECRET_KEY", ""),
     "sdk_app_id": env_str("ANJU_TENCENT_SMS_SDK_APP_ID", ""),
@@ -229,13 +241,14 @@ ANJU_TENCENT_SMS = {
     "template_id": env_str("ANJU_TENCENT_SMS_TEMPLATE_ID", ""),
     "region": env_str("ANJU_TENCENT_SMS_REGION", "ap-guangzhou"),
 }
-ANJU_WECOM_WEBHOOK_URL = env_str("ANJU_WECOM_WEBHOOK_URL", "")
+ANJU_WECOM_WEBHOOK_URL = env_url("ANJU_WECOM_WEBHOOK_URL", "", allow_empty=True)
 ANJU_NOTIFY_TIMEOUT_SECONDS = env_int("ANJU_NOTIFY_TIMEOUT_SECONDS", 10, minimum=1)
 # Quiet hours for non-urgent SMS, local time (TIME_ZONE): "21:00-08:00"; empty disables.
-ANJU_SMS_QUIET_HOURS = env_str("ANJU_SMS_QUIET_HOURS", "21:00-08:00")
-EMAIL_BACKEND = env_str("ANJU_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+# Parsed here: (start, end) as datetime.time, or None.
+ANJU_SMS_QUIET_HOURS = env_time_range("ANJU_SMS_QUIET_HOURS", "21:00-08:00")
+EMAIL_BACKEND = env_dotted_path("ANJU_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env_str("ANJU_EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("ANJU_EMAIL_PORT", 25, minimum=1)
+EMAIL_PORT = env_int("ANJU_EMAIL_PORT", 25, minimum=1, maximum=65535)
 EMAIL_HOST_USER = env_str("ANJU_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("ANJU_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("ANJU_EMAIL_USE_TLS", False)
@@ -248,15 +261,18 @@ DEFAULT_FROM_EMAIL = env_str("ANJU_EMAIL_FROM", "anju@localhost")
 ANJU_RETENTION_YEARS = env_int("ANJU_RETENTION_YEARS", 3, minimum=1)
 ANJU_RETENTION_CODE_DAYS = env_int("ANJU_RETENTION_CODE_DAYS", 30, minimum=1)
 ANJU_RETENTION_MESSAGE_DAYS = env_int("ANJU_RETENTION_MESSAGE_DAYS", 180, minimum=1)
-ANJU_SITE_URL = env_str("ANJU_SITE_URL", "http://127.0.0.1:8000")
+ANJU_SITE_URL = env_url("ANJU_SITE_URL", "http://127.0.0.1:8000")
+# The port `anju demo` prints in its links (the one scripts/serve listens on).
+ANJU_PORT = env_int("PORT", 8000, minimum=1, maximum=65535)
+# A TrueType CJK font for the PDF reports (anju/analytics/report/fonts.py): path, or
+# path#index for a face of a .ttc; parsed to (path, index). Unset: the usual system fonts.
+ANJU_REPORT_FONT = env_font("ANJU_REPORT_FONT")
 
 # Return visits and the satisfaction survey (anju/visits, docs/visits.md).
 ANJU_VISIT_DEFAULT_HOURS = env_int("ANJU_VISIT_DEFAULT_HOURS", 48, minimum=1)
 ANJU_VISIT_MAX_ATTEMPTS = env_int("ANJU_VISIT_MAX_ATTEMPTS", 3, minimum=1)
 # After the last failed attempt: "close" (closed as unreachable) or "supervisor" (handed over).
-ANJU_VISIT_FAILURE_POLICY = env_str("ANJU_VISIT_FAILURE_POLICY", "close")
-if ANJU_VISIT_FAILURE_POLICY not in ("close", "supervisor"):
-    raise ImproperlyConfigured("ANJU_VISIT_FAILURE_POLICY must be 'close' or 'supervisor'.")
+ANJU_VISIT_FAILURE_POLICY = env_choice("ANJU_VISIT_FAILURE_POLICY", "close", ("close", "supervisor"))
 ANJU_VISIT_LINK_DAYS = env_int("ANJU_VISIT_LINK_DAYS", 7, minimum=1)
 ANJU_VISIT_SEND_LINK = env_bool("ANJU_VISIT_SEND_LINK", True)
 # The call screen's script; empty: the shipped script in the reader's language.
@@ -270,6 +286,7 @@ ANJU_DATA_KEY_FILE = env_str("ANJU_DATA_KEY_FILE", "")
 ANJU_INDEX_KEY = env_str("ANJU_INDEX_KEY", "")
 # Staff roles that see complainants' names and phone numbers unmasked without a logged
 # reveal (anju/complaints/access.py). None by default: every reveal is an explicit action.
+# Each must be a staff role (checked by anju/lib/checks.py).
 ANJU_PII_FULL_ROLES = env_list("ANJU_PII_FULL_ROLES", [])
 
 # Signing in (docs/security.md, "Signing in"). Lock-out after failed sign-ins, counted in
@@ -280,13 +297,15 @@ ANJU_LOCKOUT_WINDOW_SECONDS = env_int("ANJU_LOCKOUT_WINDOW_SECONDS", 15 * 60, mi
 ANJU_LOCKOUT_SECONDS = env_int("ANJU_LOCKOUT_SECONDS", 15 * 60, minimum=1)
 # Which X-Forwarded-For entries to believe (anju/security/client_ip.py): a number of proxies
 # or a list of their addresses/networks. Production runs behind one TLS-terminating proxy.
-ANJU_TRUSTED_PROXIES = env_str("ANJU_TRUSTED_PROXIES", "1" if PRODUCTION else "0")
-# Rate limits (anju/security/ratelimit.py) as <requests>/<second|minute|hour|day>.
+# Parsed here: an int, or a tuple of ipaddress networks.
+ANJU_TRUSTED_PROXIES = env_proxies("ANJU_TRUSTED_PROXIES", "1" if PRODUCTION else "0")
+# Rate limits (anju/security/ratelimit.py) as <requests>/<second|minute|hour|day>, parsed
+# here into anju.lib.env.Rate.
 ANJU_RATES = {
-    "api_token": env_str("ANJU_RATE_API_TOKEN", "1200/minute"),
-    "api_address": env_str("ANJU_RATE_API_ADDRESS", "300/minute"),
-    "portal_submit_resident": env_str("ANJU_RATE_PORTAL_SUBMIT_RESIDENT", "20/hour"),
-    "portal_submit_address": env_str("ANJU_RATE_PORTAL_SUBMIT_ADDRESS", "100/hour"),
+    "api_token": env_rate("ANJU_RATE_API_TOKEN", "1200/minute"),
+    "api_address": env_rate("ANJU_RATE_API_ADDRESS", "300/minute"),
+    "portal_submit_resident": env_rate("ANJU_RATE_PORTAL_SUBMIT_RESIDENT", "20/hour"),
+    "portal_submit_address": env_rate("ANJU_RATE_PORTAL_SUBMIT_ADDRESS", "100/hour"),
 }
 # Sign-in codes by SMS (anju/accounts/services.py), counted in the database.
 ANJU_OTP_PHONE_PER_HOUR = env_int("ANJU_OTP_PHONE_PER_HOUR", 5, minimum=1)
@@ -345,7 +364,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env_choice(
+        "LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"), case_sensitive=False)},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 

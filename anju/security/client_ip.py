@@ -18,13 +18,12 @@ Every place that reads a client address (lock-out, rate limits, sign-in codes) c
 from __future__ import annotations
 
 import ipaddress
-from functools import cache
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+from anju.lib.env import Network
+
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
@@ -52,22 +51,9 @@ def client_ip(request: HttpRequest) -> str | None:
 
 
 def trusted_proxies() -> int | tuple[Network, ...]:
-    """The parsed setting; raises ``ImproperlyConfigured`` when it cannot be read."""
-    return _parse(str(getattr(settings, "ANJU_TRUSTED_PROXIES", "0")))
-
-
-@cache
-def _parse(raw: str) -> int | tuple[Network, ...]:
-    text = raw.strip()
-    if text.isdigit():
-        return int(text)
-    try:
-        return tuple(ipaddress.ip_network(part.strip(), strict=False)
-                     for part in text.split(",") if part.strip())
-    except ValueError:
-        raise ImproperlyConfigured(
-            f"ANJU_TRUSTED_PROXIES={raw!r}: give the number of proxies in front of Anju, or "
-            "a comma-separated list of their addresses or networks.") from None
+    """The setting, parsed when the settings loaded (``anju.lib.env.env_proxies``): a number
+    of proxies, or a tuple of networks."""
+    return settings.ANJU_TRUSTED_PROXIES
 
 
 def _trusted(address: Address, proxies: tuple[Network, ...]) -> bool:

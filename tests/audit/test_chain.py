@@ -71,13 +71,13 @@ def test_actor_and_address_come_from_the_request(db, agent):
 
 
 def test_behind_a_trusted_proxy_the_forwarded_address_is_logged(db, agent, settings):
-    settings.ANJU_TRUSTED_PROXIES = "1"
+    settings.ANJU_TRUSTED_PROXIES = 1
     request = RequestFactory().get("/console/", REMOTE_ADDR="10.0.0.2",
                                    HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9")
     request.user = agent
 
     assert record("export.complaints", request=request).ip == "203.0.113.9"
-    settings.ANJU_TRUSTED_PROXIES = "0"  # without the setting the header is not believed
+    settings.ANJU_TRUSTED_PROXIES = 0  # without the setting the header is not believed
     assert record("export.complaints", request=request).ip == "10.0.0.2"
 
 

@@ -155,10 +155,10 @@ def test_every_deadline_follows_from_the_trail_and_no_message_waits_to_be_sent(d
     assert first.sent_at == first.complaint.created_at
 
 
-def test_running_it_again_changes_nothing_and_prints_the_sign_ins(demo, monkeypatch):
+def test_running_it_again_changes_nothing_and_prints_the_sign_ins(demo, settings):
     assert "agent.cuihu" in demo and "anju-demo-2026" in demo and "13800000001" in demo
     counts = (Complaint.objects.count(), User.objects.count(), Room.objects.count())
-    monkeypatch.setenv("PORT", "8123")
+    settings.ANJU_PORT = 8123  # PORT=8123 in the environment
     out = io.StringIO()
     call_command("demo", stdout=out)
     assert (Complaint.objects.count(), User.objects.count(), Room.objects.count()) == counts

@@ -57,7 +57,7 @@ def test_production_turns_on_https_and_secure_cookies(tmp_path):
     assert values["SESSION_COOKIE_HTTPONLY"] is True
     assert values["SESSION_COOKIE_SAMESITE"] == "Lax" and values["CSRF_COOKIE_SAMESITE"] == "Lax"
     assert values["ANJU_STAFF_SESSION_SECONDS"] == 8 * 3600
-    assert values["ANJU_TRUSTED_PROXIES"] == "1"
+    assert values["ANJU_TRUSTED_PROXIES"] == 1
 
 
 def test_the_https_redirect_and_proxy_header_can_be_switched_off(tmp_path):

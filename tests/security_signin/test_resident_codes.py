@@ -75,7 +75,7 @@ def test_the_request_over_the_limit_per_address_is_refused(client, world, settin
 
 def test_the_address_behind_a_trusted_proxy_is_the_one_limited(client, world, settings):
     settings.ANJU_OTP_IP_PER_HOUR = 2
-    settings.ANJU_TRUSTED_PROXIES = "1"
+    settings.ANJU_TRUSTED_PROXIES = 1
     proxy = {"REMOTE_ADDR": "10.0.0.2"}
     for n in range(2):
         client.post(SIGNIN, {"phone": f"1370000{n:04d}"}, HTTP_X_FORWARDED_FOR="203.0.113.50", **proxy)

@@ -3,7 +3,8 @@
 The first TrueType font of ``CANDIDATES`` that exists and loads is embedded (subset) in
 the PDF, so the file reads the same everywhere. Debian/Ubuntu: ``fonts-wqy-zenhei`` or
 ``fonts-wqy-microhei``; any other TrueType CJK font can be named with the environment
-variable ``ANJU_REPORT_FONT`` (a path; ``path#index`` picks a font of a .ttc collection).
+variable ``ANJU_REPORT_FONT`` (a path; ``path#index`` picks a font of a .ttc collection;
+read into ``settings.ANJU_REPORT_FONT``, which stops at start-up when the file is missing).
 When none is found, reportlab's built-in CID font STSong-Light is used: the PDF then
 relies on the reader's own Chinese fonts (every Chinese PDF reader has them). Building a
 report never fails for lack of a font.
@@ -15,10 +16,10 @@ Noto Sans CJK's .ttc are tried but fail to load, and the next candidate is taken
 from __future__ import annotations
 
 import logging
-import os
 from functools import cache
 from pathlib import Path
 
+from django.conf import settings
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
@@ -40,13 +41,10 @@ CANDIDATES = (
 
 
 def _candidates() -> list[tuple[str, int]]:
-    configured = os.environ.get("ANJU_REPORT_FONT", "").strip()
-    paths = [configured, *CANDIDATES] if configured else list(CANDIDATES)
-    out = []
-    for raw in paths:
-        path, _sep, index = raw.partition("#")
-        out.append((path, int(index) if index.isdigit() else 0))
-    return out
+    """The configured font first (``settings.ANJU_REPORT_FONT``, parsed and checked to exist
+    when the settings loaded), then the usual places."""
+    configured: tuple[str, int] | None = settings.ANJU_REPORT_FONT
+    return [*([configured] if configured else []), *((path, 0) for path in CANDIDATES)]
 
 
 def _load_truetype(candidates: list[tuple[str, int]]) -> str | None:

@@ -49,8 +49,20 @@ def sign(params: dict[str, str], secret: str, method: str = "GET") -> str:
 
 
 class AliyunSMS:
+    # The settings this adapter cannot send without: environment variable → key of
+    # settings.ANJU_ALIYUN_SMS. Checked at start-up when it is ANJU_SMS_BACKEND (anju/lib/checks.py).
+    REQUIRED = {"ANJU_ALIYUN_SMS_ACCESS_KEY_ID": "access_key_id",
+                "ANJU_ALIYUN_SMS_ACCESS_KEY_SECRET": "access_key_secret",
+                "ANJU_ALIYUN_SMS_SIGN_NAME": "sign_name",
+                "ANJU_ALIYUN_SMS_TEMPLATE_CODE": "template_code"}
+
     def __init__(self, config: dict[str, str] | None = None) -> None:
         self.config = config or settings.ANJU_ALIYUN_SMS
+
+    @classmethod
+    def missing_settings(cls) -> list[str]:
+        """The required environment variables that are empty."""
+        return [name for name, key in cls.REQUIRED.items() if not settings.ANJU_ALIYUN_SMS[key]]
 
     def request_params(self, *, recipient: str, body: str, now: datetime | None = None,
                        nonce: str | None = None) -> dict[str, str]:

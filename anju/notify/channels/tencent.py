@@ -55,8 +55,21 @@ def _retryable(code: str) -> bool:
 
 
 class TencentSMS:
+    # The settings this adapter cannot send without: environment variable → key of
+    # settings.ANJU_TENCENT_SMS. Checked at start-up when it is ANJU_SMS_BACKEND (anju/lib/checks.py).
+    REQUIRED = {"ANJU_TENCENT_SMS_SECRET_ID": "secret_id",
+                "ANJU_TENCENT_SMS_SECRET_KEY": "secret_key",
+                "ANJU_TENCENT_SMS_SDK_APP_ID": "sdk_app_id",
+                "ANJU_TENCENT_SMS_SIGN_NAME": "sign_name",
+                "ANJU_TENCENT_SMS_TEMPLATE_ID": "template_id"}
+
     def __init__(self, config: dict[str, str] | None = None) -> None:
         self.config = config or settings.ANJU_TENCENT_SMS
+
+    @classmethod
+    def missing_settings(cls) -> list[str]:
+        """The required environment variables that are empty."""
+        return [name for name, key in cls.REQUIRED.items() if not settings.ANJU_TENCENT_SMS[key]]
 
     def send(self, *, recipient: str, subject: str, body: str) -> None:
         c = self.config

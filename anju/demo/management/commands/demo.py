@@ -6,10 +6,10 @@ the sign-ins again.
 
 from __future__ import annotations
 
-import os
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,7 +37,7 @@ class Command(BaseCommand):
             self.stdout.write(_("The demo data is already there; nothing was changed."))
         else:
             self._build(complaints, seed, verbose=options["verbosity"] >= 2)
-        self.stdout.write(logins_text(port=os.environ.get("PORT") or "8000"))
+        self.stdout.write(logins_text(port=str(settings.ANJU_PORT)))
 
     def _build(self, complaints: int, seed: int, *, verbose: bool) -> None:
         started = time.monotonic()
