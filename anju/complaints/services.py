@@ -25,7 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from anju.complaints import access, hooks, numbering, transitions, uploads
+from anju.complaints import access, filestore, hooks, numbering, transitions
 from anju.complaints.events import Event
 from anju.complaints.models import (
     FINAL_STATUSES,
@@ -43,7 +43,6 @@ from anju.complaints.models import (
 )
 from anju.complaints.reference import categories
 from anju.complaints.transitions import RESIDENT, target_status
-from anju.complaints.uploads import check_uploads
 from anju.estates.models import Building, Estate, Facility, Resident, Room
 from anju.lib import phones
 from anju.lib.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -165,8 +164,7 @@ def complaint_create(
                            errors={"occurred_at": ["future"]})
     if category is not None and not category.is_active:
         raise InvalidInput(_("This category is no longer used."), errors={"category": [category.code]})
-    files = list(files)
-    content_types = check_uploads(files)
+    checked = filestore.check(Attachment.Kind.INTAKE, files)
 
     complaint = Complaint(
         number=numbering.next_number(now), channel=channel, estate=estate, resident=resident,
@@ -183,9 +181,11 @@ def complaint_create(
     received: dict[str, Any] = {"channel": channel}
     hooks.run_before_intake(complaint, received)
     try:
-        with transaction.atomic():
+        # Photos are re-encoded and files written before the transaction; if it rolls
+        # back (the IntegrityError of a lost idempotent race too), they are deleted.
+        with filestore.staging(checked) as staged, transaction.atomic():
             complaint.save(force_insert=True)
-            _attach(complaint, files, content_types, kind=Attachment.Kind.INTAKE, actor=actor)
+            _attach(complaint, staged, actor=actor)
             event = _append_event(complaint, actor=actor, action=Event.RECEIVED,
                                   to_status=Status.RECEIVED, data=received, now=now)
             hooks.run_after_events([hooks.Change(complaint, event)])
@@ -198,17 +198,18 @@ def complaint_create(
     return Intake(complaint, created=True)
 
 
-def _attach(complaint: Complaint, files: list[Any], content_types: list[str], *, kind: str,
-            actor: Any) -> list[Attachment]:
+def _attach(complaint: Complaint, staged: filestore.Staging, *, actor: Any) -> list[Attachment]:
+    """The rows of files already prepared and stored (``filestore.staging``); inside the
+    change's transaction, which must commit for the files to be kept."""
     attachments = []
-    for upload, content_type in zip(files, content_types, strict=True):
-        stored = uploads.prepare(upload, content_type)  # photos lose their EXIF/GPS here
-        attachment = Attachment(complaint=complaint, kind=kind, content_type=stored.content_type,
-                                size=stored.size, original_name=stored.display_name,
+    for stored in staged.files:
+        attachment = Attachment(complaint=complaint, kind=stored.kind, file=stored.name,
+                                content_type=stored.content_type, size=stored.size,
+                                original_name=stored.display_name,
                                 uploaded_by=actor if getattr(actor, "pk", None) else None)
-        attachment.file.save(stored.display_name, stored.content, save=False)
         attachment.save()
         attachments.append(attachment)
+    staged.keep()
     return attachments
 
 
@@ -254,12 +255,15 @@ Changes = Callable[[Complaint, datetime], list[str]]
 def _transition(*, actor: Any, complaint_id: int, action: str, version: int | None = None,
                 note: str = "", data: dict | None = None, changes: Changes | None = None,
                 files: Iterable[Any] = (), file_kind: str = Attachment.Kind.NOTE,
+                checked_files: Sequence[filestore.Checked] = (),
                 tell: bool = True, extra: dict[str, Any] | None = None,
                 now: datetime | None = None) -> Complaint:
     now = now or timezone.now()
-    files = list(files)
-    content_types = check_uploads(files)
-    with transaction.atomic():
+    # Files of other kinds already checked by the caller (resolve's before photos) come first.
+    checked = [*checked_files, *filestore.check(file_kind, files)]
+    # Photos are re-encoded and files written before the transaction (no lock is held
+    # meanwhile); a rollback — Conflict, IllegalTransition, a failing hook — deletes them.
+    with filestore.staging(checked) as staged, transaction.atomic():
         try:
             complaint = (access.visible_complaints(actor).select_related("resident")
                          .select_for_update(of=("self",)).get(pk=complaint_id))
@@ -276,7 +280,7 @@ def _transition(*, actor: Any, complaint_id: int, action: str, version: int | No
         complaint.version += 1
         complaint.updated_at = now
         complaint.save(update_fields=[*fields, "status", "version", "updated_at"])
-        _attach(complaint, files, content_types, kind=file_kind, actor=actor)
+        _attach(complaint, staged, actor=actor)
         event = _append_event(complaint, actor=actor, action=transition.event, from_status=from_status,
                               to_status=complaint.status, note=note, data=data, now=now)
         # SLA deadlines, the complainant's message, the audit entry, the subscribers' deliveries.
@@ -445,16 +449,14 @@ def complaint_resolve(*, actor: Any, complaint_id: int, result: str, root_cause:
     result = _require_text(result, "result", _("result"))
     if root_cause and root_cause not in RootCause.values:
         raise InvalidInput(_("Unknown root cause."), errors={"root_cause": [root_cause]})
-    before = list(before_files)
-    before_types = check_uploads(before)
+    before = filestore.check(Attachment.Kind.BEFORE, before_files)
 
     def changes(c: Complaint, now: datetime) -> list[str]:
         c.result, c.root_cause, c.resolved_at = result, root_cause, now
-        _attach(c, before, before_types, kind=Attachment.Kind.BEFORE, actor=actor)
         return ["result", "root_cause", "resolved_at"]
 
     return _transition(actor=actor, complaint_id=complaint_id, action="resolve", version=version,
-                       note=result, changes=changes, files=after_files,
+                       note=result, changes=changes, checked_files=before, files=after_files,
                        file_kind=Attachment.Kind.AFTER, now=now)
 
 
