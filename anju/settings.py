@@ -217,6 +217,11 @@ TASKS = {
         "BACKEND": env_dotted_path("ANJU_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# The event bus (anju/bus, docs/architecture.md): how long a worker may hold a delivery before
+# another worker takes it over, and whether deliveries run right after their change commits
+# (tests, a development server without a worker) instead of in `anju worker`.
+ANJU_BUS_LEASE_SECONDS = env_int("ANJU_BUS_LEASE_SECONDS", 300, minimum=1, maximum=86_400)
+ANJU_BUS_EAGER = env_bool("ANJU_BUS_EAGER", False)
 
 # Outgoing messages: the SMS backend used for notifications and sign-in codes.
 ANJU_SMS_BACKEND = env_dotted_path("ANJU_SMS_BACKEND", "anju.notify.channels.console.ConsoleSMS")

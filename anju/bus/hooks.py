@@ -20,7 +20,7 @@ from anju.complaints.models import Urgency
 
 @hooks.after_events("bus.deliveries", order=80)
 def record_deliveries(changes: Sequence[hooks.Change]) -> None:
-    rows = []
+    rows: list[Delivery] = []
     for change in changes:
         priority = Delivery.URGENT if change.complaint.urgency == Urgency.URGENT else Delivery.NORMAL
         now = change.event.created_at
@@ -30,7 +30,7 @@ def record_deliveries(changes: Sequence[hooks.Change]) -> None:
     if not rows:
         return
     Delivery.objects.bulk_create(rows, batch_size=2000)
-    if getattr(settings, "ANJU_BUS_EAGER", False):
+    if settings.ANJU_BUS_EAGER:
         from anju.bus import runner
 
         event_ids = sorted({row.event_id for row in rows})

@@ -45,6 +45,16 @@ class Subscriber:
 
 SUBSCRIBERS: dict[str, Subscriber] = {}
 _BY_EVENT: dict[str, list[Subscriber]] = {}
+# Called with each delivery that has just become a dead letter, in the transaction that
+# marks it (the warnings board raises a warning: ``anju.warnings.subscribers``).
+DEAD_LETTER_LISTENERS: list[Callable[[int], None]] = []
+
+
+def on_dead_letter(fn: Callable[[int], None]) -> Callable[[int], None]:
+    """Register ``fn(delivery_id)`` to run when a delivery becomes a dead letter."""
+    if fn not in DEAD_LETTER_LISTENERS:
+        DEAD_LETTER_LISTENERS.append(fn)
+    return fn
 
 
 def subscriber(name: str, *events: Event, max_attempts: int = MAX_ATTEMPTS) -> Callable[[Handler], Handler]:

@@ -56,7 +56,7 @@ class Claimed:
 
 
 def lease_length() -> timedelta:
-    return timedelta(seconds=getattr(settings, "ANJU_BUS_LEASE_SECONDS", 300))
+    return timedelta(seconds=settings.ANJU_BUS_LEASE_SECONDS)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -118,13 +118,20 @@ def process(item: Claimed) -> str:
 def _fail(item: Claimed, error: str, *, final: bool) -> str:
     now = timezone.now()
     state = S.DEAD if final else S.PENDING
-    Delivery.objects.filter(pk=item.pk, lease=item.lease).update(
-        state=state, lease="", last_error=error[-4000:],
-        available_at=now if final else now + backoff(item.attempts),
-        finished_at=now if final else None)
-    if final:
-        logger.error("Delivery %s (%s, event %s) is a dead letter after %s attempts",
-                     item.pk, item.subscriber, item.event_id, item.attempts)
+    with transaction.atomic():
+        marked = Delivery.objects.filter(pk=item.pk, lease=item.lease).update(
+            state=state, lease="", last_error=error[-4000:],
+            available_at=now if final else now + backoff(item.attempts),
+            finished_at=now if final else None)
+        if final and marked:
+            logger.error("Delivery %s (%s, event %s) is a dead letter after %s attempts",
+                         item.pk, item.subscriber, item.event_id, item.attempts)
+            for listener in registry.DEAD_LETTER_LISTENERS:
+                try:
+                    with transaction.atomic():
+                        listener(item.pk)
+                except Exception:
+                    logger.exception("A dead-letter listener failed for delivery %s", item.pk)
     return state
 
 

@@ -478,7 +478,9 @@ def rating_summary(satisfaction: int, solved: bool | None, reasons: Sequence[str
             parts.append(gettext("about: %(reasons)s") % {
                 "reasons": gettext(", ").join(str(labels[r]) for r in reasons)})
         text = gettext("; ").join(parts)
-        return f"{text}{gettext('. ')}{comment}" if comment else text
+        if not comment:
+            return text
+        return gettext("%(rating)s. %(comment)s") % {"rating": text, "comment": comment}
 
 
 def complaint_rate(*, actor: Any, complaint_id: int, satisfaction: int, solved: bool | None = None,

@@ -23,6 +23,7 @@ urlpatterns = [
     path("warnings/", warning_views.board, name="warnings"),
     path("warnings/<int:pk>/acknowledge/", warning_views.acknowledge, name="warning_ack"),
     path("warnings/<int:pk>/comment/", warning_views.comment, name="warning_comment"),
+    path("warnings/<int:pk>/retry/", warning_views.retry, name="warning_retry"),
     # Return visits (回访): the list and the call screen (anju/visits/views.py).
     path("visits/", visit_views.visit_list, name="visits"),
     path("visits/<int:pk>/", visit_views.call_screen, name="visit"),

@@ -8,4 +8,4 @@ class WarningsConfig(AppConfig):
     verbose_name = _("Warnings")
 
     def ready(self) -> None:
-        from anju.warnings import subscribers  # noqa: F401  (registers its subscriber)
+        from anju.warnings import dead_letters, subscribers  # noqa: F401  (reason text; subscribers)

@@ -24,6 +24,7 @@ class Kind(models.TextChoices):
     SPIKE = "spike", _("Volume spike")
     ESCALATION_RISK = "escalation_risk", _("Escalation risk")
     DISSATISFIED = "dissatisfied", _("Dissatisfied resident")
+    DEAD_LETTER = "dead_letter", _("Background work failed")
 
 
 class Level(models.IntegerChoices):

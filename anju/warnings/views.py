@@ -25,7 +25,7 @@ from anju.console.guards import staff_required
 from anju.lib.errors import DomainError
 from anju.staff import policy
 from anju.staff.policy import Capability
-from anju.warnings import services
+from anju.warnings import dead_letters, services
 from anju.warnings.models import Kind, Warning
 from anju.warnings.selectors import visible_warnings
 
@@ -140,4 +140,20 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(err))
     else:
         messages.success(request, _("Comment added."))
+    return _back(request)
+
+
+@require_POST
+@staff_required
+def retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue the background work of a dead-letter warning again (one click on the board)."""
+    if not policy.can(request.user, Capability.WATCH_WARNINGS):
+        return _forbidden(request)
+    warning = _target(request, pk)
+    if warning is None or warning.kind != Kind.DEAD_LETTER:
+        return _not_found(request)
+    if dead_letters.retry(warning, request.user):
+        messages.success(request, _("Queued again: the worker will retry it in a moment."))
+    else:
+        messages.info(request, _("This work is no longer waiting for a retry."))
     return _back(request)
