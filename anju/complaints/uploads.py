@@ -5,6 +5,8 @@ from the name or the browser's claim), each kind has its own size limit, and a p
 decode completely. ``prepare`` produces what is stored: photos re-encoded without their
 metadata (``anju.lib.images``), other files as sent. Stored names are random and carry the
 extension of the detected type; the sender's file name is kept only to be displayed.
+The services call both through ``anju.complaints.filestore``, before a change's
+transaction starts, and keep the stored files only if it commits.
 """
 
 from __future__ import annotations
