@@ -300,7 +300,7 @@ ANJU_LOCKOUT_FAILURES = env_int("ANJU_LOCKOUT_FAILURES", 5, minimum=1)
 ANJU_LOCKOUT_IP_FAILURES = env_int("ANJU_LOCKOUT_IP_FAILURES", 20, minimum=1)
 ANJU_LOCKOUT_WINDOW_SECONDS = env_int("ANJU_LOCKOUT_WINDOW_SECONDS", 15 * 60, minimum=1)
 ANJU_LOCKOUT_SECONDS = env_int("ANJU_LOCKOUT_SECONDS", 15 * 60, minimum=1)
-# Which X-Forwarded-For entries to believe (anju/security/client_ip.py): a number of proxies
+# Which X-Forwarded-For entries to believe (anju/lib/client_ip.py): a number of proxies
 # or a list of their addresses/networks. Production runs behind one TLS-terminating proxy.
 # Parsed here: an int, or a tuple of ipaddress networks.
 ANJU_TRUSTED_PROXIES = env_proxies("ANJU_TRUSTED_PROXIES", "1" if PRODUCTION else "0")

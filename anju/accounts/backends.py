@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from anju.accounts import lockout
-from anju.security.client_ip import client_ip
+from anju.lib.client_ip import client_ip
 
 REQUEST_ATTRIBUTE = "anju_lock"
 

@@ -5,7 +5,7 @@
 are kept as keyed hashes, expire after ``ANJU_OTP_TTL_SECONDS``, are single use, allow
 ``MAX_ATTEMPTS`` guesses, and only the latest code of a number counts. Requests are
 limited per number (one a minute, ``ANJU_OTP_PHONE_PER_HOUR``) and per address
-(``ANJU_OTP_IP_PER_HOUR``; callers pass ``anju.security.client_ip.client_ip``) by counting
+(``ANJU_OTP_IP_PER_HOUR``; callers pass ``anju.lib.client_ip.client_ip``) by counting
 recent rows, so no cache is needed and several web workers share the limits.
 """
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
-from anju.security.client_ip import client_ip
+from anju.lib.client_ip import client_ip
 
 _request: ContextVar[HttpRequest | None] = ContextVar("anju_audit_request", default=None)
 

@@ -13,11 +13,11 @@ from anju.accounts.services import otp_request, otp_verify
 from anju.complaints.access import is_staff_member, role_of
 from anju.complaints.transitions import RESIDENT
 from anju.lib import phones
+from anju.lib.client_ip import client_ip
 from anju.lib.errors import DomainError
 from anju.portal import errors
 from anju.portal.forms import CodeForm, PhoneForm
 from anju.privacy import crypto
-from anju.security.client_ip import client_ip
 
 SESSION_PHONE = "portal_signin_phone"
 SESSION_NEXT = "portal_signin_next"

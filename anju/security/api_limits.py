@@ -14,7 +14,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
-from anju.security.client_ip import client_ip
+from anju.lib.client_ip import client_ip
 from anju.security.ratelimit import hit
 
 API_PREFIX = "/api/"

@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory
 
+from anju.lib.client_ip import client_ip, trusted_proxies
 from anju.lib.env import parse_proxies
-from anju.security.client_ip import client_ip, trusted_proxies
 
 
 def proxies(text):

@@ -36,8 +36,8 @@ from anju.accounts.two_factor import is_enrolled, two_factor_required, two_facto
 from anju.complaints.access import is_staff_member, role_of
 from anju.complaints.transitions import RESIDENT
 from anju.console.guards import staff_required
+from anju.lib.client_ip import client_ip
 from anju.lib.errors import InvalidInput
-from anju.security.client_ip import client_ip
 
 SESSION_PENDING = "anju_signin_pending"
 PENDING_SECONDS = 10 * 60
