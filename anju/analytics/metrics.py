@@ -39,9 +39,9 @@ from django.utils.translation import gettext as _
 from anju.analytics.drill import NOT_RESOLVING, feedback_late_q, resolve_late_q, resolved_q
 from anju.analytics.scope import Scope
 from anju.complaints.models import OPEN_STATUSES, Category, Channel, RootCause, Status
-from anju.console.fields import localised_name
 from anju.estates.models import Building, Estate, Facility
 from anju.lib import parallel
+from anju.lib.labels import localised_name
 from anju.lib.refcache import SnapshotCache
 from anju.staff.models import Department
 

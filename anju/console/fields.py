@@ -5,21 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from anju.complaints.models import Category
+from anju.lib.labels import localised_name
 from anju.staff.models import Department
-
-
-def localised_name(obj: Any) -> str:
-    """A taxonomy entry's name in the reader's language (Chinese names are the originals)."""
-    if obj is None:
-        return ""
-    english = getattr(obj, "name_en", "")
-    if english and (get_language() or "").startswith("en"):
-        return english
-    return obj.name
 
 
 class LocalisedModelChoiceField(forms.ModelChoiceField):

@@ -9,8 +9,8 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from anju.complaints.models import Category, Channel, Status, Urgency
-from anju.console.fields import localised_name
 from anju.console.lookups import reach_estates
+from anju.lib.labels import localised_name
 
 SORTS: dict[str, tuple[Any, ...]] = {
     "new": ("-created_at", "-id"),

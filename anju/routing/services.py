@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from anju.accounts.models import User
 from anju.complaints.models import Complaint, Status
+from anju.lib.labels import localised_name
 from anju.routing.models import EstateRoute
 from anju.staff.models import Department, Role, StaffProfile
 
@@ -31,8 +32,6 @@ WORKLOAD_STATUSES = (Status.ASSIGNED, Status.IN_PROGRESS, Status.ON_HOLD)
 
 
 def _name(obj: Any) -> str:
-    from anju.console.fields import localised_name
-
     return localised_name(obj)
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from anju.complaints import access
 from anju.complaints.models import Complaint, Urgency
 from anju.complaints.reference import categories
-from anju.console.fields import localised_name
+from anju.lib.labels import localised_name
 from anju.triage.api import classify_text
 from anju.triage.models import Suggestion
 from anju.triage.services import complaint_text

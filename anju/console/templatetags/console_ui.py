@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from anju.complaints.models import FINAL_STATUSES, Complaint, Status
 from anju.console import guards, presenters
-from anju.console.fields import localised_name
+from anju.lib.labels import localised_name
 from anju.privacy.masks import masked_contact, masked_name
 
 register = template.Library()
