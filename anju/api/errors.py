@@ -2,7 +2,8 @@
 
 Every error, whoever raises it — a service's ``DomainError``, ninja's own request
 validation, authentication, a malformed body, an unknown route or method — is
-answered with the same JSON shape::
+answered with the same JSON shape (built by ``anju.lib.json_errors``, which the
+middleware in front of the API uses too)::
 
     {"error": {"code": "invalid_input", "message": "…", "fields": {"description": ["…"]}}}
 
@@ -17,12 +18,13 @@ import logging
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from anju.lib.errors import DomainError, InvalidInput, NotFound
+from anju.lib.json_errors import error_response
 
 logger = logging.getLogger("anju.api")
 
@@ -30,33 +32,6 @@ logger = logging.getLogger("anju.api")
 FIELD_NAMES = {"room": "room_id", "building": "building_id", "facility": "facility_id"}
 # ninja's first location element says where a parameter came from.
 SOURCES = frozenset({"body", "query", "path", "header", "cookie", "form", "file"})
-
-HTTP_CODES = {
-    400: ("bad_request", gettext_lazy("The request could not be understood.")),
-    401: ("unauthorized", gettext_lazy(
-        "Sign in, or send an API key in the header “Authorization: Bearer <key>”.")),
-    403: ("forbidden", gettext_lazy("You are not allowed to do this.")),
-    404: ("not_found", gettext_lazy("Not found, or you do not have access to it.")),
-    405: ("method_not_allowed", gettext_lazy("This method is not allowed here.")),
-    413: ("too_large", gettext_lazy("The request is too large.")),
-    429: ("too_many_requests", gettext_lazy("Too many requests; please wait and try again.")),
-    500: ("server_error", gettext_lazy(
-        "Something went wrong on our side; nothing was saved. Please try again later.")),
-}
-
-
-def error_body(code: str, message: Any, fields: dict[str, list[str]] | None = None) -> dict:
-    return {"error": {"code": code, "message": str(message), "fields": fields or {}}}
-
-
-def error_response(status: int, code: str | None = None, message: Any = None,
-                   fields: dict[str, list[str]] | None = None) -> JsonResponse:
-    default_code, default_message = HTTP_CODES.get(status, HTTP_CODES[400])
-    response = JsonResponse(error_body(code or default_code, message or default_message, fields),
-                            status=status, json_dumps_params={"ensure_ascii": False})
-    if status == 401:
-        response["WWW-Authenticate"] = 'Bearer realm="anju"'
-    return response
 
 
 # --------------------------------------------------------------------------- handlers

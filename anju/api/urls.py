@@ -21,6 +21,7 @@ from ninja.responses import NinjaJSONEncoder
 
 from anju.api import categories, complaints, departments, errors, estates, me
 from anju.api.auth import session_auth, token_auth
+from anju.lib.json_errors import error_response
 
 DESCRIPTION = """\
 Anju's complaint-handling API.
@@ -67,10 +68,10 @@ def _json_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
         try:
             response = view(request, *args, **kwargs)
         except Http404:  # ninja's API root raises it
-            return errors.error_response(404)
+            return error_response(404)
         if response.status_code == 405 and "Allow" in response:
             allowed = response["Allow"]
-            response = errors.error_response(405)
+            response = error_response(405)
             response["Allow"] = allowed
         return response
 
@@ -78,7 +79,7 @@ def _json_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
 
 
 def _unknown_route(request: HttpRequest) -> HttpResponse:
-    return errors.error_response(404)
+    return error_response(404)
 
 
 _unknown_route.csrf_exempt = True  # type: ignore[attr-defined]

@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from anju.lib.client_ip import client_ip
+from anju.lib.json_errors import error_response
 from anju.security.ratelimit import hit
 
 API_PREFIX = "/api/"
@@ -42,8 +43,6 @@ def _wait(request: HttpRequest) -> int | None:
 
 def too_many(wait: int) -> HttpResponse:
     """The API's JSON error with status 429 and ``Retry-After``."""
-    from anju.api.errors import error_response
-
     response = error_response(429, message=_(
         "Too many requests. Please wait %(seconds)s seconds and try again.") % {"seconds": wait})
     response["Retry-After"] = str(wait)

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from anju.accounts.two_factor import is_enrolled, two_factor_required
+from anju.lib.json_errors import error_response
 
 OPEN_URL_NAMES = ("console:two_factor", "console:logout", "set_language")
 
@@ -41,8 +42,6 @@ def _is_open(path: str) -> bool:
 
 def _refuse(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
-        from anju.api.errors import error_response
-
         return error_response(403, "two_factor_required", _(
             "Set up two-factor sign-in in the console before using this account."))
     return redirect("console:two_factor")
