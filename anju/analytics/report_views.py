@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from anju.analytics.report import access
 from anju.analytics.report.services import previous_month
 from anju.analytics.tasks import build_monthly_reports
-from anju.console.guards import staff_required
+from anju.complaints.guards import staff_required
 from anju.estates.models import Estate
 
 SHOWN = 200

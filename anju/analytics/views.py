@@ -20,8 +20,8 @@ from django.views.decorators.cache import never_cache
 
 from anju.analytics import metrics, tables_of
 from anju.analytics.scope import Scope, scope_from_request
+from anju.complaints.guards import staff_required
 from anju.complaints.models import Category, Channel
-from anju.console.guards import staff_required
 from anju.lib.labels import localised_name
 from anju.staff import policy
 from anju.staff.policy import Capability, StatisticsReach

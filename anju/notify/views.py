@@ -15,10 +15,9 @@ from django.views.decorators.http import require_http_methods
 
 from anju.audit.log import record
 from anju.complaints import access
-from anju.console.guards import staff_required
+from anju.complaints.guards import resident_required, staff_required
 from anju.notify.models import ContactPreference, Message
 from anju.notify.services import mark_read
-from anju.portal.guards import resident_required
 
 PAGE = 50
 

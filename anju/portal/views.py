@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from anju.complaints import access, services
+from anju.complaints.guards import resident_required
 from anju.complaints.models import Channel, Complaint, Status
 from anju.lib.errors import DomainError, NotFound
 from anju.portal import errors, progress
@@ -31,7 +32,6 @@ from anju.portal.forms import (
     category_label,
     new_idempotency_key,
 )
-from anju.portal.guards import resident_required
 from anju.visits.forms import SurveyForm
 from anju.visits.models import SurveyResponse
 from anju.visits.services import answers_from, survey_submit

@@ -21,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from anju.complaints import access
-from anju.console.guards import staff_required
+from anju.complaints.guards import staff_required
 from anju.lib.errors import DomainError
 from anju.staff import policy
 from anju.staff.policy import Capability

@@ -34,8 +34,8 @@ from anju.accounts.backends import REQUEST_ATTRIBUTE
 from anju.accounts.models import User
 from anju.accounts.two_factor import is_enrolled, two_factor_required, two_factor_verify
 from anju.complaints.access import is_staff_member, role_of
+from anju.complaints.guards import staff_required
 from anju.complaints.transitions import RESIDENT
-from anju.console.guards import staff_required
 from anju.lib.client_ip import client_ip
 from anju.lib.errors import InvalidInput
 

@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from anju.analytics import drill
 from anju.complaints import selectors
 from anju.complaints.access import role_of
+from anju.complaints.guards import staff_required
 from anju.complaints.models import Complaint
 from anju.console.filter_forms import FilterForm
-from anju.console.guards import staff_required
 from anju.staff import policy
 from anju.staff.models import Role
 

@@ -13,8 +13,9 @@ from django.views.decorators.cache import never_cache
 
 from anju.complaints import services
 from anju.complaints.access import visible_complaints
+from anju.complaints.guards import staff_required
 from anju.console import errors, lookups
-from anju.console.guards import may_take_intake, staff_required
+from anju.console.guards import may_take_intake
 from anju.console.intake_forms import IntakeForm, new_idempotency_key
 from anju.lib import phones
 from anju.lib.errors import DomainError

@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from anju.accounts import two_factor
 from anju.accounts.models import TwoFactor
 from anju.complaints.access import is_staff_member
-from anju.console.guards import not_staff
+from anju.complaints.guards import not_staff
 from anju.console.views.auth import CodeForm, complete, pending
 from anju.lib.errors import InvalidInput
 
