@@ -1,7 +1,6 @@
 from django.urls import path
 
-from anju.console.views import auth, complaint, inbox, intake, two_factor
-from anju.triage import views as triage_views
+from anju.console.views import auth, complaint, inbox, intake, suggestion, two_factor
 from anju.visits import views as visit_views
 from anju.warnings import views as warning_views
 
@@ -17,8 +16,8 @@ urlpatterns = [
     path("c/<str:number>/", complaint.complaint_detail, name="complaint"),
     path("c/<str:number>/act/<slug:action>/", complaint.act, name="act"),
     path("c/<str:number>/reveal/", complaint.reveal, name="reveal"),
-    # The triage suggestion of a complaint: accept or correct it (anju/triage/views.py).
-    path("c/<str:number>/suggestion/", triage_views.decide, name="triage_decide"),
+    # The triage suggestion of a complaint: accept or correct it (anju/triage).
+    path("c/<str:number>/suggestion/", suggestion.decide, name="triage_decide"),
     # The warnings board (anju/warnings/views.py).
     path("warnings/", warning_views.board, name="warnings"),
     path("warnings/<int:pk>/acknowledge/", warning_views.acknowledge, name="warning_ack"),

@@ -1,4 +1,5 @@
-"""The suggestion on the console's complaint page: accept it in one click, or correct it."""
+"""The triage suggestion on the console's complaint page (anju/triage): accept it in one
+click, or correct it."""
 
 from __future__ import annotations
 
@@ -10,12 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from anju.complaints import access
+from anju.complaints.guards import staff_required
 from anju.console import errors
-from anju.console.guards import staff_required
+from anju.console.suggestion_form import DecisionForm
 from anju.console.views.complaint import not_found
 from anju.lib.errors import DomainError, NotFound
 from anju.triage import services
-from anju.triage.forms import DecisionForm
 
 
 @require_POST

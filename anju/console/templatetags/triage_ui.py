@@ -1,3 +1,6 @@
+"""The triage card of the console's complaint page: the suggestion (anju/triage) with the
+form that accepts or corrects it."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -5,7 +8,7 @@ from typing import Any
 from django import template
 
 from anju.complaints.models import Complaint
-from anju.triage.forms import DecisionForm
+from anju.console.suggestion_form import DecisionForm
 from anju.triage.presenters import suggestion_view
 
 register = template.Library()

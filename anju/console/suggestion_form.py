@@ -1,3 +1,5 @@
+"""The form of the triage card (anju/triage): accept the suggestion or correct it."""
+
 from __future__ import annotations
 
 from typing import Any
