@@ -8,6 +8,7 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit log")
 
     def ready(self) -> None:
-        from anju.audit import hooks, receivers  # noqa: F401  (the complaint-change hook)
+        # Complaint changes are logged by the complaints' own hook (complaints/audit_trail.py).
+        from anju.audit import receivers
 
         receivers.connect()

@@ -2,7 +2,7 @@
 
 Connected in ``AuditConfig.ready``. Sign-ins come from Django's auth signals (the console,
 the admin and the portal all go through ``login``/``authenticate``); complaint transitions
-from the audit hook of the complaint services (``audit.hooks``); role and permission
+from the audit hook of the complaint services (``complaints.audit_trail``); role and permission
 changes from ``access_changes``; admin changes from ``config_changes``. Each receiver runs
 inside the transaction of the change it records.
 """

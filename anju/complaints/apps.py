@@ -7,3 +7,6 @@ class ComplaintsConfig(AppConfig):
     label = "complaints"
     verbose_name = _("Complaints")
 
+    def ready(self) -> None:
+        from anju.complaints import audit_trail  # noqa: F401  (the audit log's hook)
+

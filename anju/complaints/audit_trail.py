@@ -1,7 +1,11 @@
 """Every complaint change is written to the audit log by the change itself, in its
 transaction (a hook of ``complaints.hooks``, called by every service path, set-based
 ones included) — not by a ``post_save`` receiver, which ``bulk_create`` and
-``update()`` would bypass."""
+``update()`` would bypass.
+
+The audit log is a layer below the complaints, so the core registers this hook itself
+(``ComplaintsConfig.ready``) under the name it always had, ``audit.log``.
+"""
 
 from __future__ import annotations
 

@@ -12,9 +12,11 @@ back with the change:
 
 ``after_events(changes)``
     After the trail rows of one or several changes are inserted, in ``order``. The SLA
-    app recomputes deadlines, notify queues the complainant's message, the audit log
-    appends its entries, the event bus (``anju.bus``) records one delivery per
-    subscriber. Set-based changes (the deadline ladder) pass all their changes at once.
+    app recomputes deadlines, notify queues the complainant's message, the event bus
+    (``anju.bus``) records one delivery per subscriber; the audit log appends its
+    entries (a hook the core registers itself, ``complaints/audit_trail.py``: the audit
+    log is a layer below). Set-based changes (the deadline ladder) pass all their
+    changes at once.
 
 Work that can wait until after the commit is not a hook: it is a subscriber of the
 event bus, which claims, retries and records it durably.
