@@ -27,6 +27,9 @@ class DeliveryAdmin(admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a deleted delivery is work lost; a dead letter is retried or left
+
     @admin.action(description=_("Retry the selected dead letters"))
     def retry_dead(self, request: HttpRequest, queryset: QuerySet[Delivery]) -> None:
         n = runner.retry(queryset.values_list("pk", flat=True))

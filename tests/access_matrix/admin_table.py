@@ -45,6 +45,7 @@ ADMIN_MODELS: dict[str, frozenset[str]] = {
     "notify.messagetemplate": EDIT,
     "notify.contactpreference": EDIT,
     "worker.periodicjob": EDIT,
+    "bus.delivery": READ_ONLY,  # written with each event; dead letters retried by an admin action
     "triage.keywordrule": EDIT,
     "triage.suggestion": READ_ONLY,  # made by triage, decided in the console
     "warnings.warning": READ_ONLY,  # raised by the sweeps; acknowledged with an admin action

@@ -158,7 +158,7 @@ class WarningBoard:
 @dataclass(frozen=True)
 class WarningWrite:
     path: str  # "{id}" is replaced by the warning's id
-    write: str  # "acknowledge" or "comment"
+    write: str  # "acknowledge", "comment" or "retry" (a dead letter's)
     interface: str = CONSOLE
 
     def __str__(self) -> str:
@@ -270,6 +270,7 @@ ROUTES: dict[str, tuple[Row, ...]] = {
     "console/warnings/<int:pk>/acknowledge/": (WarningWrite("/console/warnings/{id}/acknowledge/",
                                                             "acknowledge"),),
     "console/warnings/<int:pk>/comment/": (WarningWrite("/console/warnings/{id}/comment/", "comment"),),
+    "console/warnings/<int:pk>/retry/": (WarningWrite("/console/warnings/{id}/retry/", "retry"),),
     # Return visits (anju/visits): the list, the call screen and its writes.
     "console/visits/": (VisitList("/console/visits/"),),
     "console/visits/<int:pk>/": (VisitPage("/console/visits/{id}/"),),

@@ -26,10 +26,20 @@ BOARDS = endpoints.rows(WarningBoard)
 WRITES = endpoints.rows(WarningWrite)
 
 
-def _raise(cast) -> dict[str, Warning]:
+def _raise(cast, *, dead_letters: bool = False) -> dict[str, Warning]:
+    """One warning per kind of complaint; dead-letter warnings for the retry row (retrying
+    acknowledges the warning, which is how a done retry shows)."""
     drafts = []
     for kind in KINDS:
         complaint = cast.complaint(kind, STATUS)
+        if dead_letters:
+            drafts.append(Draft(kind=Kind.DEAD_LETTER, key=f"matrix:{kind}", reason_code="bus.dead_letter",
+                                complaint_id=complaint.pk, estate_id=complaint.estate_id,
+                                department_id=complaint.department_id,
+                                data={"delivery": 0, "subscriber": "tests.matrix", "attempts": 8,
+                                      "event": "complaint.received", "number": complaint.number,
+                                      "error": "boom"}))
+            continue
         drafts.append(Draft(kind=Kind.ESCALATION_RISK, key=f"matrix:{kind}",
                             reason_code="escalation_words", complaint_id=complaint.pk,
                             related_ids=(complaint.pk,), estate_id=complaint.estate_id,
@@ -69,7 +79,7 @@ def _state(warning: Warning) -> tuple:
 @pytest.mark.parametrize("actor", ACTORS)
 @pytest.mark.parametrize("row", WRITES, ids=str)
 def test_only_watchers_acknowledge_and_comment_on_warnings_they_see(cast, sessions, row, actor):
-    warnings = _raise(cast)
+    warnings = _raise(cast, dead_letters=row.write == "retry")
     client = functools.partial(sessions.client, row.interface, actor)
     body = {"text": "已跟进"}
     missing_id = str(max(w.pk for w in warnings.values()) + 1000)

@@ -47,7 +47,7 @@ def test_it_reopens_and_escalates_when_the_resident_is_dissatisfied(new_complain
                                        satisfaction=4, solved=False, comment="还在漏")
     assert reopened.status == Status.ASSIGNED
     assert reopened.escalated and reopened.reopen_count == 1
-    assert reopened.supervisions.get().reason == "还在漏"
+    assert reopened.supervisions.get().reason == "未解决；4 星。还在漏"  # rating_summary
     assert reopened.handler == handler
 
 

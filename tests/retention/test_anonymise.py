@@ -155,7 +155,7 @@ def test_the_return_visit_keeps_its_scores_but_not_the_complainants_words(story,
                                        state=ReturnVisit.State.ANSWERED)
     VisitAttempt.objects.create(visit=visit, outcome=VisitAttempt.Outcome.REACHED, by=agent,
                                 note="张三说还是漏水，打13800001111找她")
-    SurveyResponse.objects.create(complaint=complaint, visit=visit, source="call", stars=2,
+    answer = SurveyResponse.objects.create(complaint=complaint, visit=visit, source="call", stars=2,
                                   reasons=["slow"], comment="我是张三，还是漏水",
                                   estate=complaint.estate, dissatisfied=True)
     in_app = Message.objects.create(channel=Message.Channel.IN_APP, recipient="", kind="t",
@@ -163,7 +163,7 @@ def test_the_return_visit_keeps_its_scores_but_not_the_complainants_words(story,
 
     retention_apply(now=NOW)
 
-    response = SurveyResponse.objects.get(complaint=complaint)
+    response = SurveyResponse.objects.get(pk=answer.pk)
     assert (response.stars, response.reasons, response.dissatisfied, response.comment) == (
         2, ["slow"], True, "")
     note = VisitAttempt.objects.get(visit=visit).note
