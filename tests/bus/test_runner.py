@@ -196,3 +196,28 @@ def test_in_eager_mode_the_subscribers_run_right_after_the_commit(
         complaint = new_complaint()
     assert seen == [complaint.pk]
     assert Delivery.objects.get(subscriber="tests.eager").state == S.DONE
+
+
+def test_a_batch_reads_its_events_once_and_each_subscriber_gets_its_own_copy(new_complaint, subscribe,
+                                                                            monkeypatch):
+    seen = []
+
+    @subscribe("tests.a_meddler", Event.RECEIVED)
+    def meddle(event):
+        event.complaint.title = "changed in memory"
+        event.data["meddled"] = True
+
+    subscribe("tests.b_reader", Event.RECEIVED)(
+        lambda event: seen.append((event.complaint.title == "changed in memory", "meddled" in event.data)))
+    complaints = [new_complaint() for _ in range(3)]
+    reads = []
+    load = runner.load_events
+    monkeypatch.setattr(runner, "load_events", lambda ids: reads.append(set(ids)) or load(ids))
+
+    ran = runner.drain()
+    assert ran == 3 * len(registry.subscribers_for(Event.RECEIVED))
+    assert len(reads) == -(-ran // runner.BATCH)  # one read per claimed batch, none per delivery
+    assert set().union(*reads) == set(ComplaintEvent.objects.filter(
+        complaint__in=complaints).values_list("pk", flat=True))
+    assert seen == [(False, False)] * 3  # the meddler's changes stayed in its own copy
+    assert set(Delivery.objects.values_list("state", flat=True)) == {S.DONE}
