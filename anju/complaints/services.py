@@ -46,7 +46,8 @@ from anju.complaints.transitions import RESIDENT, target_status
 from anju.estates.models import Building, Estate, Facility, Resident, Room
 from anju.lib import phones
 from anju.lib.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from anju.staff.models import Department, Role
+from anju.staff import policy
+from anju.staff.models import Department
 
 MAX_TEXT = 5000
 CLOCK_SKEW = timedelta(minutes=10)
@@ -348,7 +349,7 @@ def _check_handler(complaint: Complaint, department: Department, handler: Any) -
     if handler is None:
         return
     staff = getattr(handler, "staff", None)
-    if staff is None or staff.role not in (Role.HANDLER, Role.SUPERVISOR) or not handler.is_active:
+    if staff is None or staff.role not in policy.ASSIGNEES or not handler.is_active:
         raise InvalidInput(_("%(name)s cannot handle complaints."), errors={"handler": ["role"]},
                            name=str(handler))
     if complaint.confidential and staff.role not in access.CONFIDENTIAL_ROLES:
