@@ -15,7 +15,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.translation import gettext_lazy as _
 from ninja.security import APIKeyCookie, HttpBearer
 
-from anju.accounts.auth import user_for_api_key
+from anju.api.keys import user_for_api_key
 from anju.lib.errors import NotAllowed
 
 

@@ -128,7 +128,7 @@ def test_the_docs_page_loads_only_local_assets(db):
 
 def test_one_query_loads_the_caller_with_role_reach_and_resident_link(
         agent, resident, django_assert_num_queries):
-    from anju.accounts.auth import user_for_api_key
+    from anju.api.keys import user_for_api_key
     from anju.complaints.access import role_of
 
     _token, staff_key = ApiToken.issue(user=agent, name="desk")

@@ -1,12 +1,13 @@
-"""Resolving API keys to users.
+"""Resolving API keys (``accounts.ApiToken``) to users.
 
-Used by the REST API (``anju.api.auth``) and any other interface that accepts bearer
-tokens. Every API request pays for this lookup, so it is one hand-written query that
-loads the token, the user, the staff profile's role and reach flags and the resident
-link together, built once from the models' metadata. Through the ORM, compiling the
-same four-table ``select_related`` cost ten times more than running it.
-Fields left out (the token's other columns, the staff member's phone, the resident's
-personal data) are deferred: reading one loads it, as with ``only()``.
+Used by the REST API's bearer authentication (``anju.api.auth``). It sits with the API
+rather than with the tokens because it reads the staff profile and the resident link
+too, which are layers above the accounts. Every API request pays for this lookup, so it
+is one hand-written query that loads the token, the user, the staff profile's role and
+reach flags and the resident link together, built once from the models' metadata.
+Through the ORM, compiling the same four-table ``select_related`` cost ten times more
+than running it. Fields left out (the token's other columns, the staff member's phone,
+the resident's personal data) are deferred: reading one loads it, as with ``only()``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from django.db.models import Model
 from django.utils import timezone
 
 from anju.accounts.models import ApiToken, User, hash_secret
+from anju.estates.models import Resident
+from anju.staff.models import StaffProfile
 
 KEY_PREFIX = "anju_"
 MAX_KEY_LENGTH = 100
@@ -61,9 +64,6 @@ Part = tuple[type[Model], list[str], bool, list[tuple[Any, list[Any]]]]
 
 @cache
 def _lookup(vendor: str) -> tuple[str, list[Part]]:
-    from anju.estates.models import Resident
-    from anju.staff.models import StaffProfile
-
     q = connection.ops.quote_name
     parts: list[Part] = [
         _part(ApiToken, [ApiToken._meta.get_field(f) for f in _TOKEN_FIELDS], optional=False),
