@@ -312,7 +312,7 @@ ANJU_RATES = {
     "portal_submit_resident": env_rate("ANJU_RATE_PORTAL_SUBMIT_RESIDENT", "20/hour"),
     "portal_submit_address": env_rate("ANJU_RATE_PORTAL_SUBMIT_ADDRESS", "100/hour"),
 }
-# Sign-in codes by SMS (anju/accounts/services.py), counted in the database.
+# Sign-in codes by SMS (anju/portal/otp.py), counted in the database.
 ANJU_OTP_PHONE_PER_HOUR = env_int("ANJU_OTP_PHONE_PER_HOUR", 5, minimum=1)
 ANJU_OTP_IP_PER_HOUR = env_int("ANJU_OTP_IP_PER_HOUR", 20, minimum=1)
 

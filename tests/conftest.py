@@ -73,7 +73,7 @@ def enrol_two_factor(user):
 
 
 def make_resident(name, phone, rooms):
-    # Like the portal's accounts (accounts.services): no copy of the encrypted name.
+    # Like the portal's accounts (portal.otp): no copy of the encrypted name.
     user = User.objects.create_user(username=f"r{phone}", password=None)
     resident = Resident.objects.create(name=name, phone=phone, user=user)
     for room in rooms:

@@ -80,7 +80,7 @@ class OneTimeCode(BlindIndexed, models.Model):
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
-    # Who asked for it, so requests can be limited per address (accounts.services).
+    # Who asked for it, so requests can be limited per address (portal.otp).
     ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
 
     objects = BlindIndexQuerySet.as_manager()

@@ -180,7 +180,7 @@ def _save_residents(pending: list[tuple[str, Resident, Room, str, bool]], rng: r
                     now: datetime) -> People:
     residents = Resident.objects.bulk_create([resident for _, resident, *_ in pending])
     # Every demo resident has signed in to the portal before: the account the portal
-    # would have created (accounts.services._new_user), named the same way and, like it,
+    # would have created (portal.otp._new_user), named the same way and, like it,
     # without a copy of the (encrypted) name.
     unusable = make_password(None)
     users = User.objects.bulk_create([User(username=f"resident-{r.pk}", password=unusable)

@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from anju.accounts.services import otp_request, otp_verify
 from anju.complaints.access import is_staff_member, role_of
 from anju.complaints.transitions import RESIDENT
 from anju.lib import phones
@@ -17,6 +16,7 @@ from anju.lib.client_ip import client_ip
 from anju.lib.errors import DomainError
 from anju.portal import errors
 from anju.portal.forms import CodeForm, PhoneForm
+from anju.portal.otp import otp_request, otp_verify
 from anju.privacy import crypto
 
 SESSION_PHONE = "portal_signin_phone"

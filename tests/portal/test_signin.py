@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from anju.accounts.models import OneTimeCode
-from anju.accounts.services import otp_request, otp_verify
 from anju.estates.models import Resident
 from anju.lib.errors import InvalidInput
 from anju.notify.models import Message
+from anju.portal.otp import otp_request, otp_verify
 
 IP = "203.0.113.7"
 # Six digits on their own; not \b, which fails next to Chinese characters.

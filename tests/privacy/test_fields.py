@@ -145,7 +145,7 @@ def test_the_id_number_is_encrypted_validated_and_indexed(resident):
 
 
 def test_resident_accounts_do_not_copy_the_name(client, resident):
-    from anju.accounts.services import otp_verify
+    from anju.portal.otp import otp_verify
 
     fresh = Resident.objects.create(name="王五", phone="13700003333")
     client.post("/portal/signin/", {"phone": "13700003333"})

@@ -7,7 +7,6 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from anju.accounts.services import otp_request
 from anju.complaints import disclosure, selectors
 from anju.complaints.models import Channel, Complaint
 from anju.complaints.services import complaint_create
@@ -16,6 +15,7 @@ from anju.console.presenters import timeline
 from anju.estates.importing import import_file
 from anju.estates.models import Resident
 from anju.lib.errors import InvalidInput
+from anju.portal.otp import otp_request
 
 
 @pytest.fixture

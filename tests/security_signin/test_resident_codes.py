@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from anju.accounts.models import OneTimeCode
-from anju.accounts.services import otp_request, otp_verify
 from anju.lib.errors import InvalidInput
+from anju.portal.otp import otp_request, otp_verify
 from tests.portal.test_signin import sent_code
 from tests.security_signin.conftest import text
 

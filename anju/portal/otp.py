@@ -7,6 +7,10 @@ are kept as keyed hashes, expire after ``ANJU_OTP_TTL_SECONDS``, are single use,
 limited per number (one a minute, ``ANJU_OTP_PHONE_PER_HOUR``) and per address
 (``ANJU_OTP_IP_PER_HOUR``; callers pass ``anju.lib.client_ip.client_ip``) by counting
 recent rows, so no cache is needed and several web workers share the limits.
+
+The codes are ``accounts.OneTimeCode`` rows; the flow lives with the portal, its only
+user, because it reaches above the accounts: residents (``estates``), the SMS outbox
+(``notify``) and the audit log.
 """
 
 from __future__ import annotations
