@@ -7,10 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from anju.accounts import signals
 from anju.accounts.models import ApiToken, SignInThrottle, TwoFactor, User
 from anju.accounts.two_factor import two_factor_reset
-from anju.audit.log import record
-from anju.staff.models import StaffProfile
 
 RESET = _("Reset two-factor sign-in (the user sets it up again at next sign-in)")
 
@@ -19,19 +18,14 @@ def may_reset_two_factor(request: Any) -> bool:
     return bool(request.user.has_perm("accounts.delete_twofactor"))
 
 
-class StaffInline(admin.StackedInline):
-    model = StaffProfile
-    can_delete = False
-    filter_horizontal = ["estates", "departments", "skills"]
-
-
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    """Users; ``anju.staff.admin`` registers them again with their staff profile inline."""
+
     list_display = ["username", "name", "is_active", "is_superuser", "last_login"]
     search_fields = ["username", "name"]
     fieldsets = [(None, {"fields": ["username", "password", "name"]}),
                  *(BaseUserAdmin.fieldsets or ())[2:]]
-    inlines = [StaffInline]
     actions = ["reset_two_factor"]
 
     @admin.action(description=RESET, permissions=["reset_two_factor"])
@@ -106,4 +100,4 @@ class ApiTokenAdmin(admin.ModelAdmin):
         with transaction.atomic():
             for token in queryset.filter(revoked_at__isnull=True):  # type: ignore[attr-defined]
                 ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
-                record("token.revoked", target=token, data={"user": token.user_id, "prefix": token.prefix})
+                signals.token_revoked.send(sender=ApiToken, token=token)  # audit: token.revoked

@@ -22,8 +22,8 @@ from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from anju.accounts import signals
 from anju.accounts.models import SignInThrottle
-from anju.audit.log import record
 from anju.lib.errors import DomainError
 
 Scope = SignInThrottle.Scope
@@ -100,8 +100,8 @@ def _count(scope: str, key: str, limit: int, now: datetime) -> datetime | None:
     row.failures, row.window_started_at = 0, now
     row.locked_until = now + timedelta(seconds=settings.ANJU_LOCKOUT_SECONDS)
     row.save(update_fields=["failures", "window_started_at", "locked_until"])
-    record("auth.locked", target=("accounts.signinthrottle", row.pk),
-           data={"scope": scope, "until": row.locked_until.isoformat()})
+    signals.sign_in_locked.send(sender=SignInThrottle, throttle=row, scope=scope,
+                                until=row.locked_until)  # the audit log's auth.locked
     return row.locked_until
 
 

@@ -3,7 +3,9 @@
 A staff member enrols by scanning a QR code (or typing the key) into an authenticator
 app and confirming with one code; eight recovery codes are then shown once and kept
 only as keyed hashes. Enrolment is required for administrators, the quality
-department and superusers (``two_factor_required``, from ``anju.staff.policy``).
+department and superusers (``anju.security.two_factor_gate.two_factor_required``, from
+``anju.staff.policy``). Enrolments, resets and spent recovery codes are announced
+(``accounts.signals``) for the audit log.
 
 Codes are checked for the current 30-second step and one step either side (clock
 drift). A code whose step is not later than the last accepted one is refused, so a
@@ -25,11 +27,9 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from anju.accounts import signals
 from anju.accounts.models import RecoveryCode, TwoFactor, User
-from anju.audit.log import record
 from anju.lib.errors import InvalidInput
-from anju.staff import policy
-from anju.staff.policy import Capability
 
 ISSUER = "安居 Anju"
 STEP_SECONDS = 30
@@ -38,12 +38,6 @@ RECOVERY_CODES = 8
 # No 0/O or 1/I/L: codes are read off paper and typed by hand.
 RECOVERY_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 RECOVERY_LENGTH = 10
-
-
-def two_factor_required(user: Any) -> bool:
-    """Whether ``user`` may not use Anju before enrolling a second factor: the roles and
-    superusers ``anju.staff.policy`` obliges to (``Capability.REQUIRE_TWO_FACTOR``)."""
-    return policy.can(user, Capability.REQUIRE_TWO_FACTOR)
 
 
 def is_enrolled(user: Any) -> bool:
@@ -90,7 +84,7 @@ def two_factor_confirm(*, user: User, code: str, now: datetime | None = None) ->
         device.confirmed_at, device.last_used_step = now, step
         device.save(update_fields=["confirmed_at", "last_used_step"])
         codes = _new_recovery_codes(user)
-        record("auth.two_factor_enrolled", actor=user, target=user)
+        signals.two_factor_enrolled.send(sender=TwoFactor, user=user)
     return codes
 
 
@@ -117,8 +111,7 @@ def two_factor_verify(*, user: User, code: str, now: datetime | None = None) -> 
                                         used_at__isnull=True).update(used_at=now)
     if not spent:
         raise _wrong_code()
-    record("auth.recovery_code_used", actor=user, target=user,
-           data={"left": RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()})
+    signals.recovery_code_used.send(sender=RecoveryCode, user=user, left=recovery_codes_left(user))
     return "recovery"
 
 
@@ -127,7 +120,7 @@ def two_factor_reset(*, user: User, actor: Any) -> None:
     with transaction.atomic():
         TwoFactor.objects.filter(user=user).delete()
         RecoveryCode.objects.filter(user=user).delete()
-        record("auth.two_factor_reset", actor=actor, target=user)
+        signals.two_factor_reset.send(sender=TwoFactor, user=user, actor=actor)
 
 
 def recovery_codes_left(user: User) -> int:

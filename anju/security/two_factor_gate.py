@@ -10,6 +10,7 @@ for the few users the rule applies to (administrators, quality, superusers).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -17,10 +18,18 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from anju.accounts.two_factor import is_enrolled, two_factor_required
+from anju.accounts.two_factor import is_enrolled
 from anju.lib.json_errors import error_response
+from anju.staff import policy
+from anju.staff.policy import Capability
 
 OPEN_URL_NAMES = ("console:two_factor", "console:logout", "set_language")
+
+
+def two_factor_required(user: Any) -> bool:
+    """Whether ``user`` may not use Anju before enrolling a second factor: the roles and
+    superusers ``anju.staff.policy`` obliges to (``Capability.REQUIRE_TWO_FACTOR``)."""
+    return policy.can(user, Capability.REQUIRE_TWO_FACTOR)
 
 
 class TwoFactorRequiredMiddleware:

@@ -1,6 +1,24 @@
 from django.contrib import admin
 
+from anju.accounts.admin import UserAdmin
+from anju.accounts.models import User
 from anju.staff.models import Department, StaffProfile
+
+
+class StaffInline(admin.StackedInline):
+    model = StaffProfile
+    can_delete = False
+    filter_horizontal = ["estates", "departments", "skills"]
+
+
+# A user's staff profile is edited on the user's page: the accounts' user admin, with the
+# profile inline (the accounts are a layer below the staff and do not know the profile).
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class StaffUserAdmin(UserAdmin):
+    inlines = [*UserAdmin.inlines, StaffInline]
 
 
 @admin.register(Department)

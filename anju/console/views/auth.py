@@ -32,12 +32,13 @@ from django.views.decorators.cache import never_cache
 from anju.accounts import lockout
 from anju.accounts.backends import REQUEST_ATTRIBUTE
 from anju.accounts.models import User
-from anju.accounts.two_factor import is_enrolled, two_factor_required, two_factor_verify
+from anju.accounts.two_factor import is_enrolled, two_factor_verify
 from anju.complaints.access import is_staff_member, role_of
 from anju.complaints.guards import staff_required
 from anju.complaints.transitions import RESIDENT
 from anju.lib.client_ip import client_ip
 from anju.lib.errors import InvalidInput
+from anju.security.two_factor_gate import two_factor_required
 
 SESSION_PENDING = "anju_signin_pending"
 PENDING_SECONDS = 10 * 60

@@ -22,6 +22,7 @@ from anju.complaints.access import is_staff_member
 from anju.complaints.guards import not_staff
 from anju.console.views.auth import CodeForm, complete, pending
 from anju.lib.errors import InvalidInput
+from anju.security.two_factor_gate import two_factor_required
 
 
 @never_cache
@@ -53,7 +54,7 @@ def two_factor_page(request: HttpRequest) -> HttpResponse:
                           {"codes": codes, "next": next_url})
     uri = two_factor.provisioning_uri(device)
     context = {
-        "form": form, "required": two_factor.two_factor_required(user), "signing_in": found is not None,
+        "form": form, "required": two_factor_required(user), "signing_in": found is not None,
         "qr": two_factor.qr_data_uri(uri),
         "secret": " ".join(device.totp_secret[i:i + 4] for i in range(0, len(device.totp_secret), 4)),
     }

@@ -12,8 +12,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
+from anju.accounts import signals
 from anju.accounts.models import ApiToken, User
-from anju.audit.log import record
 
 
 class Command(BaseCommand):
@@ -69,8 +69,7 @@ class Command(BaseCommand):
             raise CommandError(f"Several keys start with {prefix!r}; revoke them in the admin.")
         with transaction.atomic():
             ApiToken.objects.filter(pk=matches[0].pk).update(revoked_at=timezone.now())
-            record("token.revoked", target=matches[0],
-                   data={"user": matches[0].user_id, "prefix": prefix})
+            signals.token_revoked.send(sender=ApiToken, token=matches[0])  # audit: token.revoked
         self.stdout.write(f"Revoked key {prefix} ({matches[0].name}).")
 
 
