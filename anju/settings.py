@@ -291,7 +291,7 @@ ANJU_DATA_KEY_FILE = env_str("ANJU_DATA_KEY_FILE", "")
 ANJU_INDEX_KEY = env_str("ANJU_INDEX_KEY", "")
 # Staff roles that see complainants' names and phone numbers unmasked without a logged
 # reveal (anju/complaints/access.py). None by default: every reveal is an explicit action.
-# Each must be a staff role (checked by anju/lib/checks.py).
+# Each must be a staff role (checked by anju/staff/checks.py).
 ANJU_PII_FULL_ROLES = env_list("ANJU_PII_FULL_ROLES", [])
 
 # Signing in (docs/security.md, "Signing in"). Lock-out after failed sign-ins, counted in

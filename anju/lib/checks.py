@@ -11,7 +11,9 @@ here, with an error that names the variable too:
   earlier, see below);
 * ``anju.E004`` — the SMS provider chosen by ``ANJU_SMS_BACKEND`` lacks its credentials
   (the adapter's ``missing_settings()`` names the empty variables);
-* ``anju.E005`` — ``ANJU_PII_FULL_ROLES`` names a role that does not exist.
+* ``anju.E005`` — ``ANJU_PII_FULL_ROLES`` names a role that does not exist (a check of
+  ``anju.staff``, which knows the roles: registered with ``settings_check`` from its
+  ``AppConfig.ready``, run after the others).
 
 Where they run:
 
@@ -41,6 +43,18 @@ from django.utils.module_loading import import_string
 
 TAG = "anju_settings"
 
+SettingsCheck = Callable[[], list[checks.CheckMessage]]
+# Checks of settings that need an app above this module (a model's choices), registered
+# by that app's AppConfig.ready; check_settings runs them after its own, in order.
+_REGISTERED: list[SettingsCheck] = []
+
+
+def settings_check(check: SettingsCheck) -> SettingsCheck:
+    """Add ``check`` to ``check_settings`` (and so to ``anju check`` and ``validate``)."""
+    if check not in _REGISTERED:
+        _REGISTERED.append(check)
+    return check
+
 
 def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     """Every error of the settings that need Django loaded (registered as a system check)."""
@@ -57,15 +71,8 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckM
             hint="Set them from the provider's console (docs/notifications.md), or choose "
                  "another ANJU_SMS_BACKEND.",
             id="anju.E004"))
-    from anju.staff.models import Role
-
-    unknown = [role for role in settings.ANJU_PII_FULL_ROLES if role not in Role.values]
-    if unknown:
-        errors.append(checks.Error(
-            f"ANJU_PII_FULL_ROLES names {', '.join(map(repr, unknown))}, which "
-            f"{'is not a role' if len(unknown) == 1 else 'are not roles'}.",
-            hint="Use staff roles from: " + ", ".join(Role.values) + ".",
-            id="anju.E005"))
+    for check in _REGISTERED:
+        errors.extend(check())
     return errors
 
 

@@ -6,3 +6,6 @@ class StaffConfig(AppConfig):
     name = "anju.staff"
     label = "staff"
     verbose_name = _("Staff")
+
+    def ready(self) -> None:
+        from anju.staff import checks  # noqa: F401  (anju.E005, a settings check of lib.checks)
