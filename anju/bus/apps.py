@@ -9,4 +9,8 @@ class BusConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from anju.bus import hooks  # noqa: F401  (records deliveries with every event)
+        from anju.bus import hooks, runner  # noqa: F401  (hooks: records deliveries with every event)
+        from anju.worker import loops
+
+        # `anju worker` runs the subscribers: a thread of `serve`, `drain` with --once.
+        loops.loop("subscribers", drain=runner.drain, serve=runner.serve)

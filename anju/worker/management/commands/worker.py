@@ -3,7 +3,9 @@ jobs that feed them.
 
 Start as many as you like, on as many machines as share the database: deliveries to
 subscribers are claimed by one worker each (``anju.bus.runner``, a lease per claim),
-tasks likewise (django-tasks-db) and periodic runs by compare-and-set.
+tasks likewise (django-tasks-db) and periodic runs by compare-and-set. The bus's loop
+comes from ``anju.worker.loops``, where the bus registers it: the worker is a layer
+below the apps whose work it runs.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections, connection
 
-from anju.bus import runner as bus
+from anju.worker.loops import LOOPS
 from anju.worker.schedule import enqueue_due
 
 logger = logging.getLogger(__name__)
@@ -33,19 +35,21 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, tick: float, once: bool, **options: Any) -> None:
         if once:
-            bus.drain()
+            for loop in LOOPS.values():
+                loop.drain()
             enqueue_due()
             call_command("db_worker", batch=True, reload=False, verbosity=options["verbosity"],
                          startup_delay=False, queue_name="*")
-            bus.drain()
+            for loop in LOOPS.values():
+                loop.drain()
             return
         stop = threading.Event()
         scheduler = threading.Thread(target=self._schedule, args=(stop, tick), daemon=True,
                                      name="anju-scheduler")
         scheduler.start()
-        subscribers = threading.Thread(target=bus.serve, args=(stop,), daemon=True,
-                                       name="anju-subscribers")
-        subscribers.start()
+        for loop in LOOPS.values():
+            threading.Thread(target=loop.serve, args=(stop,), daemon=True,
+                             name=f"anju-{loop.name}").start()
         try:
             call_command("db_worker", reload=False, verbosity=options["verbosity"], queue_name="*")
         finally:
