@@ -217,9 +217,10 @@ def reveal_contact(request: HttpRequest, number: str, payload: RevealIn) -> Any:
 @router.post(
     "/{number}/actions/{action}", response={200: ComplaintDetail, **errors(400, 401, 403, 404, 409, 422)},
     operation_id="complaints_act", summary="Take an action (a lifecycle transition)",
-    description="`action` is one of: " + ", ".join(f"`{a}`" for a in actions.FIELDS) + ". "
-                "Each action accepts only the body fields it uses. Send `version` to get a 409 "
-                "`conflict` instead of overwriting someone else's change.")
+    description="`action` is one of the actions below (anju/complaints/transitions.py), "
+                "each with the body fields it takes (* required); a field the action does not "
+                "take is refused. Send `version` to get a 409 `conflict` instead of "
+                "overwriting someone else's change.\n\n" + actions.describe())
 def perform_action(request: HttpRequest, number: str, action: str,
                    payload: ActionIn | None = None) -> Any:
     user = request.auth  # type: ignore[attr-defined]

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
-from pydantic import AwareDatetime, ConfigDict, field_validator
+from pydantic import AwareDatetime, ConfigDict, create_model, field_validator
 
-from anju.complaints.models import Channel, RootCause, Status, Urgency
+from anju.complaints.models import Channel, RatingReason, Status, Urgency
+from anju.complaints.transitions import TABLE, Kind
+from anju.complaints.transitions import Input as ActionInput
 
 COORDINATE = Decimal("0.000001")
 # Dates outside these years are typos; near year 1 or 9999 the conversion to UTC
@@ -106,24 +110,81 @@ class ComplaintCreatedOut(Schema):
     url: str
 
 
-class ActionIn(Input):
-    """Everything any action takes. Each action accepts only the fields it uses."""
+class ActionBase(Input):
+    """What every action takes: the version the caller saw."""
 
     version: int | None = Field(None, description="The version you saw; a stale one is a 409.")
-    note: str | None = Field(None, max_length=5000)
-    reason: str | None = Field(None, max_length=1000)
-    advice: str | None = Field(None, max_length=300, description="refer_out: where to go instead.")
-    department: str | None = Field(None, max_length=40, description="Department code.")
-    handler: int | None = Field(None, description="User id of the handler.")
-    plan: str | None = Field(None, max_length=5000)
-    category: str | None = Field(None, max_length=40, description="Category code.")
-    urgency: Urgency | None = None
-    result: str | None = Field(None, max_length=5000)
-    root_cause: RootCause | None = None
-    satisfaction: int | None = Field(None, ge=1, le=5)
-    solved: bool | None = None
-    comment: str | None = Field(None, max_length=5000)
-    into_number: str | None = Field(None, max_length=24, description="merge: the target number.")
+
+
+# The API's spelling of each kind of input (anju.complaints.transitions.Kind): its type and
+# what the OpenAPI document says of it. Files are uploaded with POST …/attachments instead.
+K = Kind
+API_KINDS: dict[Kind, tuple[Any, dict[str, Any]]] = {
+    K.TEXT: (str, {}),
+    K.LINE: (str, {}),
+    K.NUMBER: (str, {"description": "A complaint number."}),
+    K.INT: (int, {}),
+    K.BOOL: (bool, {}),
+    K.CATEGORY: (str, {"max_length": 40, "description": "Category code."}),
+    K.URGENCY: (Urgency, {}),
+    K.DEPARTMENT: (str, {"max_length": 40, "description": "Department code."}),
+    K.HANDLER: (int, {"description": "User id of the handler."}),
+    K.REASONS: (list[RatingReason], {"description": "What the rating is about."}),
+}
+
+
+def api_type(spec: ActionInput) -> Any:
+    """The body field's type for an input, or None when the API does not take it (files)."""
+    if spec.kind == K.CHOICE:
+        return spec.choices
+    known = API_KINDS.get(spec.kind)
+    return known[0] if known else None
+
+
+def _action_fields() -> dict[str, Any]:
+    """One body field per input name of the transition table: the actions that take it, the
+    loosest limit any of them sets (``anju.api.actions`` applies each action's own)."""
+    specs: dict[str, list[tuple[str, ActionInput]]] = {}
+    for transition in TABLE.values():
+        for spec in transition.inputs:
+            if api_type(spec) is not None:
+                specs.setdefault(spec.name, []).append((transition.action, spec))
+    fields: dict[str, Any] = {}
+    for name, uses in specs.items():
+        types = {repr(api_type(spec)) for _action, spec in uses}
+        if len(types) != 1:
+            raise ImproperlyConfigured(f"The input {name!r} has different kinds: {sorted(types)}")
+        first = uses[0][1]
+        options = dict(API_KINDS.get(first.kind, (None, {}))[1])
+        lengths = [spec.max_length for _action, spec in uses if spec.max_length]
+        if lengths and "max_length" not in options:
+            options["max_length"] = max(lengths)
+        if first.min_value is not None:
+            options["ge"] = first.min_value
+        if first.max_value is not None:
+            options["le"] = first.max_value
+        takers = ", ".join(f"`{a}`{_terms(spec, options.get('max_length'))}" for a, spec in uses)
+        said = options.pop("description", "")
+        options["description"] = f"{said} Taken by {takers}.".strip()
+        fields[name] = (api_type(first) | None, Field(None, **options))
+    return fields
+
+
+def _terms(spec: ActionInput, loosest: int | None) -> str:
+    terms = ["required"] if spec.required else []
+    if spec.max_length and spec.max_length != loosest:
+        terms.append(f"at most {spec.max_length} characters")
+    return f" ({', '.join(terms)})" if terms else ""
+
+
+if TYPE_CHECKING:
+    ActionIn = ActionBase
+else:
+    ActionIn = create_model(
+        "ActionIn", __base__=ActionBase, __module__=__name__,
+        __doc__="Everything any action takes (from anju/complaints/transitions.py); each "
+                "action accepts only the fields it uses.",
+        **_action_fields())
 
 
 class NoteIn(Input):

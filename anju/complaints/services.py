@@ -42,7 +42,7 @@ from anju.complaints.models import (
     Urgency,
 )
 from anju.complaints.reference import categories
-from anju.complaints.transitions import RESIDENT, target_status
+from anju.complaints.transitions import RESIDENT, performs, target_status
 from anju.estates.models import Building, Estate, Facility, Resident, Room
 from anju.lib import phones
 from anju.lib.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -250,6 +250,9 @@ def record_event(complaint: Complaint, *, actor: Any, action: Event, note: str =
 
 # --------------------------------------------------------------------------- transitions
 
+# Each action's service registers itself with ``@performs`` (``transitions.performs``);
+# interfaces that take an action code find it with ``transitions.service(action)``.
+
 Changes = Callable[[Complaint, datetime], list[str]]
 
 
@@ -314,6 +317,7 @@ def _classify(complaint: Complaint, category: Category | str | None, urgency: st
     return fields
 
 
+@performs("verify")
 def complaint_verify(*, actor: Any, complaint_id: int, note: str = "",
                      category: Category | str | None = None, urgency: str | None = None,
                      version: int | None = None, now: datetime | None = None) -> Complaint:
@@ -328,6 +332,7 @@ def complaint_verify(*, actor: Any, complaint_id: int, note: str = "",
                        note=note, changes=changes, now=now)
 
 
+@performs("refer_out")
 def complaint_refer_out(*, actor: Any, complaint_id: int, reason: str, advice: str,
                         version: int | None = None, now: datetime | None = None) -> Complaint:
     """Decline as outside property services (不予受理/转介), saying where to go instead."""
@@ -390,16 +395,19 @@ def _dispatch(action: str, *, actor: Any, complaint_id: int, department: Departm
                        note=plan, data=data, changes=changes, now=now)
 
 
+@performs("assign")
 def complaint_assign(**kwargs: Any) -> Complaint:
     """Dispatch (派单) to a department and optionally a handler, with a plan the complainant is told."""
     return _dispatch("assign", **kwargs)
 
 
+@performs("reassign")
 def complaint_reassign(**kwargs: Any) -> Complaint:
     """Move an assigned or in-progress complaint to another department or handler."""
     return _dispatch("reassign", **kwargs)
 
 
+@performs("accept")
 def complaint_accept(*, actor: Any, complaint_id: int, note: str = "", version: int | None = None,
                      now: datetime | None = None) -> Complaint:
     """The handler signs for the complaint (签收); an unassigned one becomes theirs."""
@@ -414,6 +422,7 @@ def complaint_accept(*, actor: Any, complaint_id: int, note: str = "", version: 
                        note=note, changes=changes, tell=False, now=now)
 
 
+@performs("hold")
 def complaint_hold(*, actor: Any, complaint_id: int, reason: str, version: int | None = None,
                    now: datetime | None = None) -> Complaint:
     """Pause: waiting on the resident or a third party. Deadline clocks stop meanwhile."""
@@ -428,6 +437,7 @@ def complaint_hold(*, actor: Any, complaint_id: int, reason: str, version: int |
                        note=reason, changes=changes, now=now)
 
 
+@performs("resume")
 def complaint_resume(*, actor: Any, complaint_id: int, note: str = "", version: int | None = None,
                      now: datetime | None = None) -> Complaint:
     """End a hold; the status returns to what it was and the held time is added up."""
@@ -443,6 +453,7 @@ def complaint_resume(*, actor: Any, complaint_id: int, note: str = "", version: 
                        note=note, changes=changes, tell=False, now=now)
 
 
+@performs("resolve")
 def complaint_resolve(*, actor: Any, complaint_id: int, result: str, root_cause: str = "",
                       before_files: Iterable[Any] = (), after_files: Iterable[Any] = (),
                       version: int | None = None, now: datetime | None = None) -> Complaint:
@@ -484,6 +495,7 @@ def rating_summary(satisfaction: int, solved: bool | None, reasons: Sequence[str
         return gettext("%(rating)s. %(comment)s") % {"rating": text, "comment": comment}
 
 
+@performs("rate", "rate_reopen")
 def complaint_rate(*, actor: Any, complaint_id: int, satisfaction: int, solved: bool | None = None,
                    reasons: Sequence[str] = (), comment: str = "", source: str = RatingSource.OTHER,
                    visit_id: int | None = None, version: int | None = None,
@@ -530,6 +542,7 @@ def complaint_rate(*, actor: Any, complaint_id: int, satisfaction: int, solved: 
                        data=data, changes=changes, extra={"visit_id": visit_id}, now=now)
 
 
+@performs("close_unreachable")
 def complaint_close_unreachable(*, actor: Any, complaint_id: int, note: str = "",
                                 version: int | None = None, now: datetime | None = None) -> Complaint:
     """Close a resolved complaint whose complainant could not be reached for the return visit."""
@@ -542,6 +555,7 @@ def complaint_close_unreachable(*, actor: Any, complaint_id: int, note: str = ""
                        version=version, note=note, changes=changes, now=now)
 
 
+@performs("reopen")
 def complaint_reopen(*, actor: Any, complaint_id: int, reason: str, version: int | None = None,
                      now: datetime | None = None) -> Complaint:
     """Reopen a closed complaint (the problem came back); it returns to its handler."""
@@ -557,6 +571,7 @@ def complaint_reopen(*, actor: Any, complaint_id: int, reason: str, version: int
                        note=reason, changes=changes, now=now)
 
 
+@performs("withdraw")
 def complaint_withdraw(*, actor: Any, complaint_id: int, reason: str = "",
                        version: int | None = None, now: datetime | None = None) -> Complaint:
     """The complainant withdraws (撤诉)."""
@@ -569,6 +584,7 @@ def complaint_withdraw(*, actor: Any, complaint_id: int, reason: str = "",
                        note=(reason or "").strip()[:500], changes=changes, tell=False, now=now)
 
 
+@performs("merge")
 def complaint_merge(*, actor: Any, complaint_id: int, into_number: str, note: str = "",
                     version: int | None = None, now: datetime | None = None) -> Complaint:
     """Merge a duplicate into another open complaint the actor can see."""
@@ -589,6 +605,7 @@ def complaint_merge(*, actor: Any, complaint_id: int, into_number: str, note: st
                        note=note, data={"into": target.number}, changes=changes, now=now)
 
 
+@performs("escalate")
 def complaint_escalate(*, actor: Any, complaint_id: int, reason: str, version: int | None = None,
                        now: datetime | None = None) -> Complaint:
     """Supervise (督办): flag the complaint and record who pushed it and why."""
@@ -653,6 +670,7 @@ def complaints_supervise_by_ladder(steps: Sequence[LadderStep], *, now: datetime
     return list(complaints.values())
 
 
+@performs("note")
 def complaint_add_note(*, actor: Any, complaint_id: int, note: str = "", files: Iterable[Any] = (),
                        version: int | None = None, now: datetime | None = None) -> Complaint:
     """A progress note, or more information from the resident, with optional files."""
@@ -663,6 +681,7 @@ def complaint_add_note(*, actor: Any, complaint_id: int, note: str = "", files: 
                        note=(note or "").strip()[:MAX_TEXT], files=files, tell=False, now=now)
 
 
+@performs("contact")
 def complaint_record_contact(*, actor: Any, complaint_id: int, note: str,
                              version: int | None = None, now: datetime | None = None) -> Complaint:
     """Record that the complainant was given feedback (by phone, in person…)."""
@@ -678,6 +697,7 @@ def complaint_record_contact(*, actor: Any, complaint_id: int, note: str,
                        note=note, changes=changes, tell=False, now=now)
 
 
+@performs("classify")
 def complaint_classify(*, actor: Any, complaint_id: int, category: Category | str | None = None,
                        urgency: str | None = None, note: str = "", version: int | None = None,
                        now: datetime | None = None) -> Complaint:
@@ -696,26 +716,3 @@ def complaint_classify(*, actor: Any, complaint_id: int, category: Category | st
                        note=note, data={"category": code, "urgency": urgency, "before": before},
                        changes=changes, tell=False, now=now)
 
-
-# Every action of the transition table, with the service that performs it. Interfaces
-# that take an action code (the API, the console's action form) look it up here.
-SERVICES: dict[str, Callable[..., Complaint]] = {
-    "verify": complaint_verify,
-    "refer_out": complaint_refer_out,
-    "assign": complaint_assign,
-    "reassign": complaint_reassign,
-    "accept": complaint_accept,
-    "hold": complaint_hold,
-    "resume": complaint_resume,
-    "resolve": complaint_resolve,
-    "rate": complaint_rate,
-    "rate_reopen": complaint_rate,
-    "close_unreachable": complaint_close_unreachable,
-    "reopen": complaint_reopen,
-    "withdraw": complaint_withdraw,
-    "merge": complaint_merge,
-    "escalate": complaint_escalate,
-    "note": complaint_add_note,
-    "contact": complaint_record_contact,
-    "classify": complaint_classify,
-}

@@ -186,3 +186,42 @@ def test_a_note_is_added_with_its_own_endpoint(api_for, resident, new_complaint)
     assert blank.status_code == 422 and list(error_of(blank)["fields"]) == ["note"]
     stale = api.post(f"/complaints/{c.number}/notes", {"note": "再补充", "version": 1})
     assert stale.status_code == 409
+
+
+def test_required_fields_are_named_together_and_each_action_keeps_its_own_limits(
+        act, agent, new_complaint):
+    c = new_complaint()
+    missing = act(agent, c, "refer_out")
+    assert missing.status_code == 422 and set(error_of(missing)["fields"]) == {"reason", "advice"}
+    # The body allows notes of 5000 characters (other actions'); verify's is at most 300.
+    long = act(agent, c, "verify", note="属" * 301)
+    assert long.status_code == 422 and list(error_of(long)["fields"]) == ["note"]
+    ok(act(agent, c, "verify", note="属" * 300), "verified")
+    ok(act(agent, c, "merge", into_number=f" {new_complaint().number.lower()} "), "merged")
+
+
+def test_a_rating_through_the_api_takes_reasons(act, agent, handler, new_complaint):
+    from anju.visits.models import SurveyResponse
+
+    c = resolved(new_complaint, agent, handler, act)
+    ok(act(agent, c, "rate", satisfaction=2, reasons=["speed", "attitude"]), "assigned")
+    answer = SurveyResponse.objects.get(complaint=c)
+    assert answer.reasons == ["speed", "attitude"] and answer.source == "api"
+    bad = act(agent, resolved(new_complaint, agent, handler, act), "rate", satisfaction=5,
+              reasons=["weather"])
+    assert bad.status_code == 422 and list(error_of(bad)["fields"]) == ["reasons.0"]
+
+
+def test_the_openapi_document_lists_each_action_with_its_fields(client):
+    document = client.get("/api/v1/openapi.json").json()
+    operation = document["paths"]["/api/v1/complaints/{number}/actions/{action}"]["post"]
+    for action, fields in FIELDS.items():
+        line = next(row for row in operation["description"].splitlines()
+                    if row.startswith(f"- `{action}`:"))
+        assert all(f"`{name}`" in line for name in fields), line
+    schema = document["components"]["schemas"]["ActionIn"]
+    assert set(schema["properties"]) == {name for fields in FIELDS.values() for name in fields} | {
+        "version"}
+    assert schema["additionalProperties"] is False
+    assert "`refer_out` (required, at most 300 characters)" in schema["properties"]["reason"][
+        "description"]

@@ -1,8 +1,8 @@
 """One complaint: every recorded fact, its trail, and a form for each allowed action.
 
 ``act`` is the one view that changes a complaint from the console. It looks the form up
-in ``ACTION_FORMS`` and the service in ``services.SERVICES``; the access policy and the
-transition table decide, the view only translates between HTTP and those two.
+in ``ACTION_FORMS`` and the service in the transition table (``transitions.service``);
+the access policy and the table decide, the view only translates between HTTP and those.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from anju.complaints import access, disclosure, services
+from anju.complaints import access, disclosure, transitions
 from anju.complaints.models import Attachment, Complaint
 from anju.complaints.transitions import TABLE
 from anju.console import errors, presenters
@@ -122,7 +122,7 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
         return redirect(_detail_url(complaint))
     if not form.is_valid():
         return _render(request, complaint, bound=form, status=400)
-    service = services.SERVICES[form.service_action()]
+    service = transitions.service(form.service_action())
     try:
         result = service(actor=user, complaint_id=complaint.pk, version=form.cleaned_data["version"],
                 **form.service_kwargs())
