@@ -1,21 +1,24 @@
-"""One small form per complaint action, and the table the action view dispatches on.
+"""The console's form for each action, built from the action's row of the transition table.
 
-A form knows three things: the fields a person fills in, which service action it
-performs (``service_action``) and the keyword arguments that service takes
-(``service_kwargs``). ``ACTION_FORMS`` maps the action code in the URL to its form;
-the service itself comes from ``services.SERVICES``, so no transition is coded here.
+An action the console takes on the complaint page (``Transition.console == Console.FORM``)
+gets one form: a field per input of the row (``transitions.Input``), drawn by its kind
+(``FIELD_OF``), prefilled from the complaint, and turned into the keyword arguments of
+the service the row names (``transitions.service``). No action, field or service is
+spelled out here. Rate, rate_reopen and close_unreachable are taken on the return
+visit's call screen (``Console.RETURN_VISIT``, anju/visits), so they have no form here.
 """
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from anju.complaints import access, transitions
-from anju.complaints.models import Complaint, RatingSource, RootCause, Status, Urgency
+from anju.complaints.models import Complaint, RatingReason, Urgency
+from anju.complaints.transitions import TABLE, Console, Input, Kind, Transition
 from anju.console import lookups
 from anju.console.fields import (
     GroupedSelect,
@@ -26,25 +29,83 @@ from anju.console.fields import (
 )
 
 TEXT_ROWS = 3
+YES_NO: list[tuple[str, Any]] = [("yes", _("Yes")), ("no", _("No"))]
 
 
-def _text(label: Any, *, required: bool = True, rows: int = TEXT_ROWS, max_length: int = 5000,
-          help_text: Any = "") -> forms.CharField:
-    return forms.CharField(label=label, required=required, max_length=max_length,
-                           help_text=help_text, widget=forms.Textarea(attrs={"rows": rows}))
+def _text(spec: Input) -> forms.Field:
+    return forms.CharField(label=spec.label, required=spec.required, max_length=spec.max_length,
+                           widget=forms.Textarea(attrs={"rows": TEXT_ROWS}))
 
 
-def _line(label: Any, *, required: bool = True, max_length: int = 300) -> forms.CharField:
-    return forms.CharField(label=label, required=required, max_length=max_length)
+def _line(spec: Input) -> forms.Field:
+    return forms.CharField(label=spec.label, required=spec.required, max_length=spec.max_length)
 
 
-def _urgency_field() -> forms.ChoiceField:
-    return forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, required=False)
+def _choice(spec: Input) -> forms.Field:
+    choices: list[tuple[str, Any]] = list(spec.choices.choices) if spec.choices else []
+    if not spec.required:
+        choices = [("", _("— choose —")), *choices]
+    return forms.ChoiceField(label=spec.label, required=spec.required, choices=choices)
+
+
+def _int(spec: Input) -> forms.Field:
+    return forms.IntegerField(label=spec.label, required=spec.required,
+                              min_value=spec.min_value, max_value=spec.max_value)
+
+
+def _bool(spec: Input) -> forms.Field:
+    return forms.TypedChoiceField(label=spec.label, required=spec.required,
+                                  widget=forms.RadioSelect, coerce=lambda v: v == "yes",
+                                  empty_value=None, choices=YES_NO)
+
+
+def _category(spec: Input) -> forms.Field:
+    return category_field(required=spec.required, label=spec.label)
+
+
+def _urgency(spec: Input) -> forms.Field:
+    return forms.ChoiceField(label=spec.label, choices=Urgency.choices, required=spec.required)
+
+
+def _department(spec: Input) -> forms.Field:
+    field = department_field()
+    field.label, field.required = spec.label, spec.required
+    return field
+
+
+def _handler(spec: Input) -> forms.Field:
+    # The choices (handlers reaching the complaint's estate, grouped by department) are
+    # the complaint's: set by ActionForm.__init__.
+    return forms.TypedChoiceField(label=spec.label, coerce=int, required=spec.required,
+                                  empty_value=None)
+
+
+def _reasons(spec: Input) -> forms.Field:
+    return forms.MultipleChoiceField(label=spec.label, required=spec.required,
+                                     choices=RatingReason.choices,
+                                     widget=forms.CheckboxSelectMultiple)
+
+
+def _files(spec: Input) -> forms.Field:
+    return MultipleFileField(label=spec.label, required=spec.required)
+
+
+# How the console draws each kind of input.
+FIELD_OF: dict[Kind, Callable[[Input], forms.Field]] = {
+    Kind.TEXT: _text, Kind.LINE: _line, Kind.NUMBER: _line, Kind.CHOICE: _choice,
+    Kind.INT: _int, Kind.BOOL: _bool, Kind.CATEGORY: _category, Kind.URGENCY: _urgency,
+    Kind.DEPARTMENT: _department, Kind.HANDLER: _handler, Kind.REASONS: _reasons,
+    Kind.FILES: _files,
+}
 
 
 class ActionForm(forms.Form):
-    """Base: the ``version`` the person saw guards against overwriting someone else's change."""
+    """The form of one action (``transition``); subclasses are made by ``form_class``.
 
+    The ``version`` the person saw guards against overwriting someone else's change.
+    """
+
+    transition: ClassVar[Transition]
     action: ClassVar[str]
     version = forms.IntegerField(
         widget=forms.HiddenInput, min_value=1,
@@ -53,105 +114,53 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args: Any, complaint: Complaint, user: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", f"{self.action}-%s")
+        self.complaint = complaint
+        self.user = user
+        self.route: Any = None  # anju/routing: the suggested route (routing.services.Suggestion)
         kwargs["initial"] = {"version": complaint.version, **self.initial_for(complaint),
                              **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
-        self.complaint = complaint
-        self.user = user
+        for spec in self.transition.inputs:
+            if spec.kind == Kind.HANDLER:
+                self._offer_handlers(spec)
+            elif spec.kind == Kind.DEPARTMENT and self.route is not None \
+                    and self.route.department is not None:
+                # anju/routing: say why the department and handler were preselected.
+                self.fields[spec.name].help_text = gettext("Suggested: %(reason)s") % {
+                    "reason": self.route.text}
 
     def initial_for(self, complaint: Complaint) -> dict[str, Any]:
-        return {}
+        initial: dict[str, Any] = {}
+        for spec in self.transition.inputs:
+            if spec.prefill:  # a related object by its id (attname), without a query
+                field = Complaint._meta.get_field(spec.prefill)
+                initial[spec.name] = getattr(complaint, field.attname)  # type: ignore[union-attr]
+        if self.transition.input("department") is not None:
+            initial.update(self._dispatch_initial(complaint))
+        return initial
 
-    @property
-    def check_action(self) -> str:
-        """The transition whose permission decides whether the form is offered."""
-        return self.action
-
-    def service_action(self) -> str:
-        return self.action
-
-    def service_kwargs(self) -> dict[str, Any]:
-        return {}
-
-    def success_message(self, complaint: Complaint) -> str:
-        label = transitions.TABLE[self.service_action()].label
-        return gettext("Done: %(action)s.") % {"action": label}
-
-
-class ClassifyFieldsMixin:
-    cleaned_data: dict[str, Any]
-
-    def initial_for(self, complaint: Complaint) -> dict[str, Any]:
-        return {"category": complaint.category_id, "urgency": complaint.urgency}
-
-    def classify_kwargs(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        return {"category": data.get("category"), "urgency": data.get("urgency") or None}
-
-
-class VerifyForm(ClassifyFieldsMixin, ActionForm):
-    action = "verify"
-    note = _text(_("Verification note"), required=False, max_length=300)
-    category = category_field()
-    urgency = _urgency_field()
-
-    def service_kwargs(self) -> dict[str, Any]:
-        return {"note": self.cleaned_data["note"], **self.classify_kwargs()}
-
-
-class ReferOutForm(ActionForm):
-    action = "refer_out"
-    reason = _text(_("Why it is outside property services"), max_length=300)
-    advice = _line(_("Where the complainant should go instead"))
-
-    def service_kwargs(self) -> dict[str, Any]:
-        return {"reason": self.cleaned_data["reason"], "advice": self.cleaned_data["advice"]}
-
-
-class DispatchForm(ClassifyFieldsMixin, ActionForm):
-    action = "assign"
-    route: Any = None  # anju/routing: the suggested route (anju.routing.services.Suggestion)
-    department = department_field()
-    handler = forms.TypedChoiceField(label=_("Handler"), coerce=int, required=False,
-                                     empty_value=None)
-    plan = _text(_("Handling plan (the complainant is told)"))
-    category = category_field()
-    urgency = _urgency_field()
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.candidates = {user.pk: user for _dept, user in lookups.handler_candidates(self.complaint)}
-        choices, keys = self._handler_choices()
-        field = cast(forms.ChoiceField, self.fields["handler"])
-        field.widget = GroupedSelect(group_keys=keys, attrs={
-            "data-filter-by": f"{self.action}-department"})
-        field.choices = choices  # after the widget: the setter copies them onto it
-        # anju/routing: say why the department and handler were preselected.
-        if self.route is not None and self.route.department is not None:
-            self.fields["department"].help_text = gettext("Suggested: %(reason)s") % {
-                "reason": self.route.text}
-
-    def initial_for(self, complaint: Complaint) -> dict[str, Any]:
-        initial = super().initial_for(complaint)
+    def _dispatch_initial(self, complaint: Complaint) -> dict[str, Any]:
+        """The department the complaint has, else its category's; on the first dispatch the
+        suggested route. Only read here: the dispatch itself stores the suggestion of that
+        moment (anju.routing.decisions)."""
         category = complaint.category
         department = complaint.department_id or (category.department_id if category else None)
         handler = complaint.handler_id
-        # anju/routing: on first dispatch, preselect the suggested route. Only read here:
-        # the dispatch itself stores the suggestion of that moment (anju.routing.decisions).
-        self.route = None
-        if self.action == "assign" and complaint.department_id is None:
+        if complaint.department_id is None:
             from anju.routing.services import suggest
 
             self.route = suggest(complaint)
             if self.route.department is not None:
                 department = self.route.department.pk
                 handler = self.route.handler.pk if self.route.handler else None
-        return {**initial, "department": department, "handler": handler, "plan": complaint.plan}
+        return {"department": department, "handler": handler}
 
-    def _handler_choices(self) -> tuple[list[Any], dict[str, str]]:
+    def _offer_handlers(self, spec: Input) -> None:
         groups: dict[Any, list[tuple[int, str]]] = {}
         keys: dict[str, str] = {}
+        self.candidates = {}
         for department, user in lookups.handler_candidates(self.complaint):
+            self.candidates[user.pk] = user
             name = localised_name(department)
             keys[name] = str(department.pk)
             label = user.display_name if user.staff.on_duty else gettext(
@@ -159,175 +168,63 @@ class DispatchForm(ClassifyFieldsMixin, ActionForm):
             groups.setdefault(name, []).append((user.pk, label))
         choices: list[Any] = [("", _("— department decides —"))]
         choices += [(name, options) for name, options in groups.items()]
-        return choices, keys
+        field = cast(forms.ChoiceField, self.fields[spec.name])
+        field.widget = GroupedSelect(group_keys=keys, attrs={
+            "data-filter-by": f"{self.action}-department"})
+        field.choices = choices  # after the widget: the setter copies them onto it
 
-    def service_kwargs(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        handler = self.candidates.get(data["handler"]) if data.get("handler") else None
-        return {"department": data["department"], "handler": handler, "plan": data["plan"],
-                **self.classify_kwargs()}
-
-
-class ReassignForm(DispatchForm):
-    action = "reassign"
-
-
-class AcceptForm(ActionForm):
-    action = "accept"
-    note = _line(_("Note (optional)"), required=False, max_length=500)
-
-    def service_kwargs(self) -> dict[str, Any]:
-        return {"note": self.cleaned_data["note"]}
-
-
-class HoldForm(ActionForm):
-    action = "hold"
-    reason = _text(_("What are we waiting for?"), max_length=500)
-
-    def service_kwargs(self) -> dict[str, Any]:
-        return {"reason": self.cleaned_data["reason"]}
-
-
-class ResumeForm(AcceptForm):
-    action = "resume"
-
-
-class ResolveForm(ActionForm):
-    action = "resolve"
-    result = _text(_("Result (the complainant is told)"))
-    root_cause = forms.ChoiceField(label=_("Root cause"), required=False,
-                                   choices=[("", _("— choose —")), *RootCause.choices])
-    before_files = MultipleFileField(label=_("Photos before"))
-    after_files = MultipleFileField(label=_("Photos after"))
-
-    def service_kwargs(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        return {"result": data["result"], "root_cause": data["root_cause"],
-                "before_files": data["before_files"], "after_files": data["after_files"]}
-
-
-class ReturnVisitForm(ActionForm):
-    """The return visit (回访): a rating when the complainant was reached, else close."""
-
-    action = "rate"
-    REACHED, UNREACHABLE = "reached", "unreachable"
-    OUTCOMES = [(REACHED, _("Reached the complainant")),
-                (UNREACHABLE, _("Could not reach the complainant"))]
-    outcome = forms.ChoiceField(label=_("Return visit"), widget=forms.RadioSelect,
-                                initial=REACHED, choices=OUTCOMES)
-    satisfaction = forms.TypedChoiceField(
-        label=_("Satisfaction"), coerce=int, required=False, empty_value=None,
-        widget=forms.RadioSelect(attrs={"class": "stars"}),
-        choices=[(5, _("5 Very satisfied")), (4, _("4 Satisfied")), (3, _("3 Acceptable")),
-                 (2, _("2 Dissatisfied")), (1, _("1 Very dissatisfied"))])
-    solved = forms.TypedChoiceField(
-        label=_("Is the problem solved?"), required=False, widget=forms.RadioSelect,
-        coerce=lambda v: v == "yes", empty_value=None,
-        choices=[("yes", _("Yes")), ("no", _("No"))])
-    comment = _text(_("What the complainant said"), required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        allowed = {t.action for t in access.allowed_actions(self.user, self.complaint)}
-        if "close_unreachable" not in allowed:
-            outcome = cast(forms.ChoiceField, self.fields["outcome"])
-            outcome.choices = self.OUTCOMES[:1]
+    @property
+    def check_action(self) -> str:
+        """The transition whose permission decides whether the form is offered."""
+        return self.action
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("outcome") == self.REACHED and data.get("satisfaction") is None:
-            self.add_error("satisfaction", _("Please record how satisfied the complainant is."))
+        for spec in self.transition.inputs:
+            if spec.or_files and not (data.get(spec.name) or "").strip() \
+                    and not data.get(spec.or_files):
+                self.add_error(spec.name, _("Write a note or attach a file."))
         return data
 
     def service_action(self) -> str:
-        if self.cleaned_data["outcome"] == self.UNREACHABLE:
-            return "close_unreachable"
-        return "rate"
-
-    def success_message(self, complaint: Complaint) -> str:
-        if complaint.status == Status.CLOSED:
-            return gettext("Return visit recorded; the complaint is closed.")
-        return gettext("Return visit recorded; the complaint was reopened and a supervisor "
-                       "follows it up.")
+        return self.action
 
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data
-        if data["outcome"] == self.UNREACHABLE:
-            return {"note": data["comment"]}
-        return {"satisfaction": data["satisfaction"], "solved": data["solved"],
-                "comment": data["comment"], "source": RatingSource.CONSOLE}
+        kwargs = {}
+        for spec in self.transition.inputs:
+            value = data.get(spec.name)
+            if spec.kind == Kind.NUMBER:
+                value = (value or "").strip().upper()
+            elif spec.kind == Kind.URGENCY:
+                value = value or None
+            elif spec.kind == Kind.HANDLER:
+                value = self.candidates.get(value) if value else None
+            elif spec.kind == Kind.FILES:
+                value = value or []
+            kwargs[spec.keyword] = value
+        return kwargs
+
+    def success_message(self, complaint: Complaint) -> str:
+        label = TABLE[self.service_action()].label
+        return gettext("Done: %(action)s.") % {"action": label}
 
 
-class ReasonForm(ActionForm):
-    reason = _text(_("Reason"), max_length=1000)
-
-    def service_kwargs(self) -> dict[str, Any]:
-        return {"reason": self.cleaned_data["reason"]}
-
-
-class ReopenForm(ReasonForm):
-    action = "reopen"
+def form_class(transition: Transition) -> type[ActionForm]:
+    """The console's form of an action: its inputs as fields, in the table's order."""
+    fields = {spec.name: FIELD_OF[spec.kind](spec) for spec in transition.inputs}
+    name = "".join(part.title() for part in transition.action.split("_")) + "Form"
+    return cast(type[ActionForm], type(name, (ActionForm,), {
+        "transition": transition, "action": transition.action, "__module__": __name__,
+        **fields}))
 
 
-class WithdrawForm(ReasonForm):
-    action = "withdraw"
-
-
-class EscalateForm(ReasonForm):
-    action = "escalate"
-
-
-class MergeForm(ActionForm):
-    action = "merge"
-    into_number = _line(_("Merge into complaint number"), max_length=24)
-    note = _line(_("Note (optional)"), required=False, max_length=500)
-
-    def service_kwargs(self) -> dict[str, Any]:
-        return {"into_number": self.cleaned_data["into_number"].strip().upper(),
-                "note": self.cleaned_data["note"]}
-
-
-class NoteForm(ActionForm):
-    action = "note"
-    note = _text(_("Note"), required=False)
-    photos = MultipleFileField(label=_("Photos or files"))
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if not (data.get("note") or "").strip() and not data.get("photos"):
-            self.add_error("note", _("Write a note or attach a file."))
-        return data
-
-    def service_kwargs(self) -> dict[str, Any]:
-        return {"note": self.cleaned_data["note"], "files": self.cleaned_data["photos"]}
-
-
-class ContactForm(ActionForm):
-    action = "contact"
-    note = _text(_("What the complainant was told"))
-
-    def service_kwargs(self) -> dict[str, Any]:
-        return {"note": self.cleaned_data["note"]}
-
-
-class ClassifyForm(ClassifyFieldsMixin, ActionForm):
-    action = "classify"
-    category = category_field()
-    urgency = _urgency_field()
-    note = _line(_("Why (optional)"), required=False, max_length=500)
-
-    def service_kwargs(self) -> dict[str, Any]:
-        return {"note": self.cleaned_data["note"], **self.classify_kwargs()}
-
-
-# The action code in the console's URL → its form. "rate" is the whole return visit:
-# the service turns a dissatisfied rating into rate_reopen, and "unreachable" calls
-# close_unreachable, so those two codes need no form of their own.
+# The action code in the console's URL → its form.
 ACTION_FORMS: dict[str, type[ActionForm]] = {
-    form.action: form
-    for form in (VerifyForm, ReferOutForm, DispatchForm, ReassignForm, AcceptForm, HoldForm,
-                 ResumeForm, ResolveForm, ReturnVisitForm, ReopenForm, WithdrawForm, MergeForm,
-                 EscalateForm, NoteForm, ContactForm, ClassifyForm)
-}
-# Transition-table actions that are part of another action's form.
-FOLDED_ACTIONS = {"rate_reopen": "rate", "close_unreachable": "rate"}
+    action: form_class(t) for action, t in TABLE.items() if t.console == Console.FORM}
+
+# The classify form, which anju/triage's correction of a suggestion extends.
+if TYPE_CHECKING:
+    ClassifyForm = ActionForm
+else:
+    ClassifyForm = ACTION_FORMS["classify"]

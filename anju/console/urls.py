@@ -16,6 +16,8 @@ urlpatterns = [
     path("c/<str:number>/", complaint.complaint_detail, name="complaint"),
     path("c/<str:number>/act/<slug:action>/", complaint.act, name="act"),
     path("c/<str:number>/reveal/", complaint.reveal, name="reveal"),
+    # The complaint's return visit: its call screen, opened now if need be (anju/visits).
+    path("c/<str:number>/return-visit/", visit_views.open_for_complaint, name="return_visit"),
     # The triage suggestion of a complaint: accept or correct it (anju/triage).
     path("c/<str:number>/suggestion/", suggestion.decide, name="triage_decide"),
     # The warnings board (anju/warnings/views.py).

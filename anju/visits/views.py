@@ -2,6 +2,9 @@
 
 Console pages live under /console/visits/ (``anju.console.urls``); the signed-link survey
 under /survey/<token>/ (``anju.visits.urls``): no sign-in, the token is the credential.
+The call screen is the console's one interface for the return visit: the complaint page
+of a resolved complaint leads there (``open_for_complaint`` opens the visit first when the
+worker has not yet), and its survey and close rate and close through the complaint core.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from anju.complaints import access
 from anju.complaints.guards import staff_required
+from anju.complaints.transitions import TABLE, Console
 from anju.lib.errors import DomainError, NotFound
 from anju.privacy.masks import masked_contact
 from anju.visits import links, selectors, services
@@ -71,6 +75,9 @@ def _call_context(request: HttpRequest, visit: ReturnVisit, **forms: Any) -> dic
         "attempt_form": forms.get("attempt_form") or AttemptForm(),
         "survey_form": forms.get("survey_form") or SurveyForm(),
         "close_form": CloseForm(),
+        # Closing as unreachable is offered when the lifecycle allows it to this user.
+        "may_close": any(t.action == "close_unreachable"
+                         for t in access.allowed_actions(request.user, complaint)),
         "responses": SurveyResponse.objects.filter(visit=visit),
         "overdue": visit.is_overdue(),
         "error": forms.get("error"),
@@ -88,6 +95,30 @@ def _get(request: HttpRequest, pk: int) -> ReturnVisit:
 
 def _not_found(request: HttpRequest) -> HttpResponse:
     return render(request, "console/not_found.html", status=404)
+
+
+@require_POST
+@staff_required
+def open_for_complaint(request: HttpRequest, number: str) -> HttpResponse:
+    """From the complaint page to the call screen of its open return visit, opening the
+    visit now when the worker's ``visits.open`` subscriber has not yet (``visit_open``)."""
+    if not selectors.may_visit(request.user):
+        return _forbidden(request)
+    try:
+        complaint = access.get_visible(request.user, number=number)
+    except NotFound:
+        return _not_found(request)
+    allowed = [t for t in access.allowed_actions(request.user, complaint)
+               if t.console == Console.RETURN_VISIT]
+    visit = services.visit_open(complaint_id=complaint.pk) if allowed else None
+    if visit is None:
+        try:  # say why: not resolved (any more), or not this user's to do
+            access.check_action(request.user, complaint, next(
+                a for a, t in TABLE.items() if t.console == Console.RETURN_VISIT))
+        except DomainError as err:
+            messages.error(request, str(err))
+        return redirect("console:complaint", number=complaint.number)
+    return redirect("console:visit", pk=visit.pk)
 
 
 @never_cache

@@ -32,6 +32,9 @@ actor (policy.ACTORS) on every kind of complaint (policy.KINDS) and a missing on
   the board lists exactly the warnings about complaints they see, a write on a warning
   about a complaint they do not see is ``hidden``.
 
+* ``VisitStart(path)`` — the complaint page's one way to its return visit (test_visits.py):
+  the desk roles (policy.VISITS) who see the resolved complaint are sent to the call screen
+  of its open visit, opened now if need be; other roles are refused, others hidden;
 * ``VisitList`` / ``VisitPage``, ``Reports``, ``Stats``, ``Export`` — return visits, monthly
   reports, statistics and their downloads: each decided by a capability of
   anju/staff/policy.py (policy.VISITS, READS_REPORTS / BUILDS_REPORTS, READS_STATS,
@@ -51,7 +54,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from anju.complaints.models import Status
-from anju.complaints.transitions import TABLE
+from anju.complaints.transitions import TABLE, Console
 from tests.access_matrix.interfaces import API, CONSOLE, FILES, PORTAL
 
 Row = object  # any of the row types below
@@ -191,6 +194,26 @@ class VisitPage:
 
 
 @dataclass(frozen=True)
+class VisitStart:
+    """POST from a complaint page to its return visit's call screen ("{number}"): the desk
+    roles (policy.VISITS) who see the resolved complaint are sent to the call screen of its
+    open visit (opened now when there is none: one open visit); other roles are refused
+    (403) before the complaint is looked at, a complaint they do not see answers like a
+    number that does not exist; refusals change nothing."""
+
+    path: str
+    interface: str = CONSOLE
+
+    def __str__(self) -> str:
+        return f"POST {self.path}"
+
+
+# The actions the console takes on the return visit's call screen (Console.RETURN_VISIT),
+# and the VisitPage write that performs each (test_visits.py probes them as every actor).
+ON_THE_CALL_SCREEN = {"rate": "survey", "rate_reopen": "survey", "close_unreachable": "close"}
+
+
+@dataclass(frozen=True)
 class Reports:
     """The monthly reports (anju/analytics, test_reports.py): ``list`` (GET), ``download``
     (GET, "{id}" replaced by a report's id) or ``build`` (POST). Readers (policy.READS_REPORTS)
@@ -238,7 +261,9 @@ class Export:
 
 
 def _console_acts() -> tuple[Act, ...]:
-    return tuple(Act(CONSOLE, "/console/c/{number}/act/{form}/", a) for a in TABLE)
+    # The actions with a form on the complaint page; the others: ON_THE_CALL_SCREEN.
+    return tuple(Act(CONSOLE, "/console/c/{number}/act/{form}/", a)
+                 for a, t in TABLE.items() if t.console == Console.FORM)
 
 
 def _api_acts() -> tuple[Act, ...]:
@@ -263,6 +288,7 @@ ROUTES: dict[str, tuple[Row, ...]] = {
     "console/c/<str:number>/": (Read(CONSOLE, "/console/c/{number}/"),),
     "console/c/<str:number>/act/<slug:action>/": _console_acts(),
     "console/c/<str:number>/reveal/": (Reveal(CONSOLE, "/console/c/{number}/reveal/"),),
+    "console/c/<str:number>/return-visit/": (VisitStart("/console/c/{number}/return-visit/"),),
     # Correcting a triage suggestion is a change of classification (accepting: tests/triage).
     "console/c/<str:number>/suggestion/": (Act(CONSOLE, "/console/c/{number}/suggestion/", "classify"),),
     # The warnings board (anju/warnings).

@@ -43,11 +43,7 @@ def console_form(cast: Cast, kind: str, action: str) -> tuple[str, dict[str, Any
         "hold": ("hold", {"reason": TEXT["hold"]}),
         "resume": ("resume", {"note": ""}),
         "resolve": ("resolve", {"result": TEXT["resolve"], "root_cause": ""}),
-        # The return visit form performs rate, rate_reopen and close_unreachable.
-        "rate": ("rate", {"outcome": "reached", "satisfaction": 5, "solved": "yes"}),
-        "rate_reopen": ("rate", {"outcome": "reached", "satisfaction": 1, "solved": "no",
-                                 "comment": TEXT["comment"]}),
-        "close_unreachable": ("rate", {"outcome": "unreachable", "comment": TEXT["unreachable"]}),
+        # rate, rate_reopen, close_unreachable: the call screen (test_visits.py).
         "reopen": ("reopen", {"reason": TEXT["reopen"]}),
         "withdraw": ("withdraw", {"reason": TEXT["withdraw"]}),
         "merge": ("merge", {"into_number": merge_into(cast, kind)}),

@@ -12,7 +12,7 @@ from django.contrib import admin
 from django.urls import URLResolver, get_resolver
 
 from anju.analytics.exports import FORMATS
-from anju.complaints.transitions import TABLE
+from anju.complaints.transitions import TABLE, Console
 from tests.access_matrix import endpoints
 from tests.access_matrix.admin_table import ADMIN_MODELS, ADMIN_SITE, ROLE_GATED_MODELS, model_key, site_key
 from tests.access_matrix.endpoints import (
@@ -24,6 +24,7 @@ from tests.access_matrix.endpoints import (
     Stats,
     VisitList,
     VisitPage,
+    VisitStart,
     WarningBoard,
     WarningWrite,
 )
@@ -107,13 +108,21 @@ def test_no_row_names_something_that_is_gone(client, db):
 
 
 def test_every_action_of_the_lifecycle_is_probed_in_the_console_and_the_api():
-    for interface in (CONSOLE, API):
+    on_forms = {a for a, t in TABLE.items() if t.console == Console.FORM}
+    for interface, actions in ((CONSOLE, on_forms), (API, set(TABLE))):
         probed = {row.action for row in endpoints.rows(Act)
                   if row.interface == interface and row.write == "act"}
-        assert probed == set(TABLE), (
+        assert probed == actions, (
             f"{interface}: actions of anju/complaints/transitions.py without a row in {WHERE}: "
-            f"{sorted(set(TABLE) - probed)}; rows for actions the table no longer has: "
-            f"{sorted(probed - set(TABLE))}")
+            f"{sorted(actions - probed)}; rows for actions the table no longer has: "
+            f"{sorted(probed - actions)}")
+    # The rest the console takes on the return visit's call screen, reached from the
+    # complaint page (VisitStart) and probed through its writes (VisitPage).
+    on_screen = set(TABLE) - on_forms
+    assert set(endpoints.ON_THE_CALL_SCREEN) == on_screen, on_screen
+    writes = {row.write for row in endpoints.rows(VisitPage)}
+    assert set(endpoints.ON_THE_CALL_SCREEN.values()) <= writes
+    assert endpoints.rows(VisitStart)
 
 
 def test_every_action_is_probed_in_a_status_it_may_start_from():

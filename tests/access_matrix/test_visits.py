@@ -1,9 +1,12 @@
-"""Return visits (anju/visits) as every actor: the list, the call screen and its writes.
+"""Return visits (anju/visits) as every actor: the way from the complaint page, the list,
+the call screen and its writes.
 
 A return visit is opened on the resolved complaint of each kind. The list shows exactly
 the visits of the complaints the actor sees, to the desk roles only (policy.VISITS); a
 page or write on a visit of a complaint they do not see answers like a visit that does not
-exist and changes nothing; other roles are refused before anything is looked at.
+exist and changes nothing; other roles are refused before anything is looked at. The
+complaint page's way to the call screen opens the visit when it is not open yet, for the
+same people, on the same terms.
 """
 
 from __future__ import annotations
@@ -17,13 +20,15 @@ from anju.complaints.models import Status
 from anju.visits.models import ReturnVisit, SurveyResponse, VisitAttempt
 from anju.visits.services import visit_open
 from tests.access_matrix import endpoints, tally
-from tests.access_matrix.endpoints import VisitList, VisitPage
+from tests.access_matrix.endpoints import VisitList, VisitPage, VisitStart
 from tests.access_matrix.interfaces import check, gate, same_answer
 from tests.access_matrix.policy import ACTORS, KINDS, VISITS, sees
+from tests.access_matrix.state import missing_number
 
 STATUS = Status.RESOLVED
 LISTS = endpoints.rows(VisitList)
 PAGES = endpoints.rows(VisitPage)
+STARTS = endpoints.rows(VisitStart)
 BODIES = {
     "": None,
     "attempt": {"outcome": "unreachable", "note": "无人接听"},
@@ -112,4 +117,51 @@ def test_only_the_desk_opens_and_works_visits_it_sees(cast, sessions, row, actor
         if why is not None:
             problems.append(f"{kind}: expected {wanted}: {why}")
     tally.count(f"console return visit {row.write or 'page'}", len(KINDS))
+    assert not problems, f"{row} as {actor}:\n" + "\n".join(problems)
+
+
+def _visits_of(complaint) -> list[tuple[int, str]]:
+    return list(ReturnVisit.objects.filter(complaint=complaint).values_list("pk", "state"))
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("row", STARTS, ids=str)
+def test_the_complaint_page_leads_the_desk_to_the_call_screen(cast, sessions, row, actor):
+    client = functools.partial(sessions.client, row.interface, actor)
+    missing = missing_number(cast)
+    missing_url = row.path.replace("{number}", missing)
+    reference = client().post(missing_url)
+    problems = []
+    for kind in KINDS:
+        complaint = cast.complaint(kind, STATUS)
+        url = row.path.replace("{number}", complaint.number)
+        before = _visits_of(complaint)
+        response = client().post(url)
+        after = _visits_of(complaint)
+        decided = gate(row.interface, actor)
+        if decided is not None:
+            wanted = decided
+            why = check(row.interface, decided, response)
+        elif actor not in VISITS:
+            wanted = "refused"
+            why = None if response.status_code == 403 else f"got {response.status_code}"
+        elif not sees(actor, kind, STATUS):
+            wanted = "hidden"
+            why = None if response.status_code == 404 else f"got {response.status_code}"
+            if why is None and not same_answer(row.interface, response, reference,
+                                               (url, complaint.number), (missing_url, missing)):
+                why = "not the answer a missing number gets"
+        else:
+            wanted = "done"
+            opened = [pk for pk, state in after if state == ReturnVisit.State.OPEN]
+            why = None if (len(opened) == 1 and response.status_code == 302
+                           and response["Location"] == f"/console/visits/{opened[0]}/") \
+                else f"got {response.status_code} {response.get('Location')!r}, visits {after}"
+            if why is None and client().post(url)["Location"] != response["Location"]:
+                why = "a second press did not lead to the same visit"
+        if why is None and (after != before) != (wanted == "done"):
+            why = f"visits {before} → {after}"
+        if why is not None:
+            problems.append(f"{kind}: expected {wanted}: {why}")
+    tally.count("console return visit from the complaint page", 1 + len(KINDS))
     assert not problems, f"{row} as {actor}:\n" + "\n".join(problems)

@@ -86,28 +86,39 @@ def test_the_handler_signs_for_holds_resumes_and_resolves_with_photos(as_user, h
     assert kinds == [Attachment.Kind.AFTER, Attachment.Kind.AFTER, Attachment.Kind.BEFORE]
 
 
+def _call_screen(client, complaint):
+    """The complaint page's one way to the return visit, followed: the call screen's URL."""
+    response = client.post(f"/console/c/{complaint.number}/return-visit/")
+    assert response.status_code == 302 and response["Location"].startswith("/console/visits/")
+    return response["Location"]
+
+
 def test_a_satisfied_return_visit_closes(desk, new_complaint, advance):
     complaint = advance(new_complaint(), Status.RESOLVED)
-    response = act(desk, complaint, "rate", outcome="reached", satisfaction=5, solved="yes",
-                   comment="很满意")
-    complaint = done(response, complaint)
+    screen = _call_screen(desk, complaint)
+    response = desk.post(f"{screen}survey/", {"satisfaction": 5, "solved": "yes",
+                                              "reasons": ["speed"], "comment": "很满意"})
+    assert response.status_code == 302 and response["Location"] == screen
+    complaint.refresh_from_db()
     assert complaint.status == Status.CLOSED and complaint.satisfaction == 5 and complaint.solved
-    follow = desk.get(response["Location"])
-    assert "Return visit recorded; the complaint is closed." in page_text(follow)
+    assert complaint.satisfaction_comment == "很满意"
+    assert "Survey recorded. The complaint is closed." in page_text(desk.get(screen))
 
 
 def test_a_dissatisfied_return_visit_reopens_and_escalates(desk, new_complaint, advance):
     complaint = advance(new_complaint(), Status.RESOLVED)
-    complaint = done(act(desk, complaint, "rate", outcome="reached", satisfaction=4, solved="no",
-                         comment="还在漏"), complaint)
+    screen = _call_screen(desk, complaint)
+    desk.post(f"{screen}survey/", {"satisfaction": 4, "solved": "no", "comment": "还在漏"})
+    complaint.refresh_from_db()
     assert complaint.status == Status.ASSIGNED and complaint.escalated
     assert complaint.events.filter(action="complaint.rate_reopen").exists()
 
 
 def test_an_unreachable_complainant_closes_the_complaint(desk, new_complaint, advance):
     complaint = advance(new_complaint(), Status.RESOLVED)
-    complaint = done(act(desk, complaint, "rate", outcome="unreachable", comment="三次未接通"),
-                     complaint)
+    screen = _call_screen(desk, complaint)
+    assert desk.post(f"{screen}close/", {"note": "三次未接通"}).status_code == 302
+    complaint.refresh_from_db()
     assert complaint.status == Status.CLOSED and complaint.satisfaction is None
     assert complaint.events.filter(action="complaint.close_unreachable").exists()
 
@@ -115,9 +126,18 @@ def test_an_unreachable_complainant_closes_the_complaint(desk, new_complaint, ad
 def test_a_return_visit_needs_a_rating_when_the_complainant_was_reached(desk, new_complaint,
                                                                        advance):
     complaint = advance(new_complaint(), Status.RESOLVED)
-    response = act(desk, complaint, "rate", outcome="reached", comment="没说")
-    assert response.status_code == 400
-    assert "Please record how satisfied" in page_text(response)
+    screen = _call_screen(desk, complaint)
+    response = desk.post(f"{screen}survey/", {"comment": "没说"})
+    assert response.status_code == 422
+    assert "Please choose from one to five stars." in page_text(response)
+    complaint.refresh_from_db()
+    assert complaint.status == Status.RESOLVED
+
+
+def test_the_return_visit_has_no_action_form_of_its_own(desk, new_complaint, advance):
+    complaint = advance(new_complaint(), Status.RESOLVED)
+    for action in ("rate", "rate_reopen", "close_unreachable"):
+        assert act(desk, complaint, action, satisfaction=5, solved="yes").status_code == 404
     complaint.refresh_from_db()
     assert complaint.status == Status.RESOLVED
 
@@ -173,7 +193,7 @@ def test_a_handler_cannot_dispatch_and_is_told_so(as_user, handler, new_complain
 
 def test_an_action_the_status_forbids_is_a_clear_message_and_no_change(desk, new_complaint):
     complaint = new_complaint()
-    response = act(desk, complaint, "rate", outcome="reached", satisfaction=5)
+    response = act(desk, complaint, "assign", plan="上门")
     text = page_text(desk.get(response["Location"]))
     assert "This action is not possible while the complaint is" in text
     complaint.refresh_from_db()
@@ -281,12 +301,13 @@ def test_a_missing_or_non_numeric_version_is_a_form_error(desk, new_complaint, v
     assert complaint.events.count() == 1
 
 
-def test_nonsense_choices_are_form_errors(desk, new_complaint, advance):
+def test_nonsense_choices_are_form_errors(desk, as_user, handler, new_complaint, advance):
     complaint = new_complaint()
     assert act(desk, complaint, "classify", urgency="apocalyptic").status_code == 400
-    resolved = advance(new_complaint(), Status.RESOLVED)
-    assert act(desk, resolved, "rate", outcome="reached", satisfaction="11").status_code == 400
-    assert act(desk, resolved, "rate", outcome="maybe").status_code == 400
+    assert act(desk, complaint, "verify", category="not-a-category").status_code == 400
+    in_progress = advance(new_complaint(), Status.IN_PROGRESS)
+    response = act(as_user(handler), in_progress, "resolve", result="已修好", root_cause="fate")
+    assert response.status_code == 400
 
 
 def test_an_unknown_action_is_not_found(desk, new_complaint):

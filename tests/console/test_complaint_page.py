@@ -61,12 +61,64 @@ def test_an_agent_is_offered_exactly_the_desk_actions_of_a_new_complaint(as_user
                               "classify"}
 
 
-def test_a_resolved_complaint_offers_one_return_visit_form(as_user, agent, new_complaint, advance):
+def return_visit_ways(text):
+    """Every control of the actions column that records the return visit: an action form
+    of rate, rate_reopen or close_unreachable, a link to a call screen, a form opening one."""
+    column = actions_column(text)
+    return (re.findall(r'/act/(rate|rate_reopen|close_unreachable)/', column)
+            + re.findall(r'href="(/console/visits/\d+/)"', column)
+            + re.findall(r'action="(/console/c/[^/"]+/return-visit/)"', column))
+
+
+def test_a_resolved_complaint_offers_one_way_to_the_return_visit_call_screen(
+        as_user, agent, new_complaint, advance):
+    from anju.visits.models import ReturnVisit
+    from anju.visits.services import visit_open
+
+    client = as_user(agent)
     complaint = advance(new_complaint(), Status.RESOLVED)
-    text = page_text(as_user(agent).get(f"/console/c/{complaint.number}/"))
-    assert "rate" in forms_on(text)
-    assert not forms_on(text) & {"rate_reopen", "close_unreachable"}
-    assert "Record return visit" in text and "Could not reach the complainant" in text
+    # The worker has not opened the visit yet: one button opens it and goes to its screen.
+    text = page_text(client.get(f"/console/c/{complaint.number}/"))
+    assert return_visit_ways(text) == [f"/console/c/{complaint.number}/return-visit/"]
+    assert "Record return visit" in actions_column(text)
+    assert not forms_on(text) & {"rate", "rate_reopen", "close_unreachable"}
+    response = client.post(f"/console/c/{complaint.number}/return-visit/")
+    visit = ReturnVisit.objects.get(complaint=complaint, state=ReturnVisit.State.OPEN)
+    assert response.status_code == 302 and response["Location"] == f"/console/visits/{visit.pk}/"
+    # Opened (by the button or the worker): the page links to that call screen, only there.
+    text = page_text(client.get(f"/console/c/{complaint.number}/"))
+    assert return_visit_ways(text) == [f"/console/visits/{visit.pk}/"]
+    screen = page_text(client.get(f"/console/visits/{visit.pk}/"))
+    for offered in ("Reached: record the survey", 'name="satisfaction"', 'name="solved"',
+                    'name="reasons"', 'name="comment"', "Close: complainant unreachable",
+                    "Record the attempt"):
+        assert offered in screen, offered
+    # Pressing the button again (another tab) goes to the same visit.
+    again = client.post(f"/console/c/{complaint.number}/return-visit/")
+    assert again["Location"] == f"/console/visits/{visit.pk}/"
+    assert visit_open(complaint_id=complaint.pk) == visit
+    assert ReturnVisit.objects.filter(complaint=complaint).count() == 1
+
+
+def test_only_the_desk_is_offered_the_return_visit(as_user, handler, new_complaint, advance):
+    complaint = advance(new_complaint(), Status.RESOLVED)
+    client = as_user(handler)
+    assert return_visit_ways(page_text(client.get(f"/console/c/{complaint.number}/"))) == []
+    assert client.post(f"/console/c/{complaint.number}/return-visit/").status_code == 403
+
+
+def test_a_complaint_that_is_not_resolved_opens_no_return_visit(as_user, agent, new_complaint,
+                                                               advance):
+    from anju.visits.models import ReturnVisit
+
+    client = as_user(agent)
+    complaint = advance(new_complaint(), Status.IN_PROGRESS)
+    assert return_visit_ways(page_text(client.get(f"/console/c/{complaint.number}/"))) == []
+    response = client.post(f"/console/c/{complaint.number}/return-visit/")
+    assert response.status_code == 302 and response["Location"] == f"/console/c/{complaint.number}/"
+    assert "This action is not possible while the complaint is" in page_text(
+        client.get(response["Location"]))
+    assert not ReturnVisit.objects.filter(complaint=complaint).exists()
 
 
 def test_the_dispatch_form_lists_handlers_who_reach_the_estate_with_duty_status(

@@ -1,4 +1,5 @@
-"""One rating service, whatever the path: console, API, portal, return call, signed link.
+"""One rating service, whatever the path: console (the complaint page's way to the call
+screen), API, portal, return call, signed link.
 
 Every path must leave the same rows and effects — the complaint's state, the supervision,
 the survey answer (with its real source), the return visit's state, the supervisors'
@@ -23,12 +24,19 @@ from anju.visits.models import ReturnVisit, SurveyResponse
 pytestmark = pytest.mark.django_db
 
 
+def _call_screen(client, complaint):
+    """From the complaint page to the call screen of its return visit (the console's one way)."""
+    response = client.post(f"/console/c/{complaint.number}/return-visit/")
+    assert response.status_code == 302, response.content[:2000]
+    return response["Location"]
+
+
 def _console(user, complaint, *, stars, solved, comment):
     client = Client()
     client.force_login(user)
-    response = client.post(f"/console/c/{complaint.number}/act/rate/", {
-        "version": complaint.version, "outcome": "reached", "satisfaction": stars,
-        "solved": "yes" if solved else "no", "comment": comment})
+    screen = _call_screen(client, complaint)
+    response = client.post(f"{screen}survey/", {
+        "satisfaction": stars, "solved": "yes" if solved else "no", "comment": comment})
     assert response.status_code == 302, response.content[:2000]
 
 
@@ -63,11 +71,11 @@ def _link(_user, complaint, *, stars, solved, comment):
 
 
 PATHS = {
-    RatingSource.CONSOLE: ("agent", _console),
-    RatingSource.API: ("agent", _api),
-    RatingSource.PORTAL: ("resident", _portal),
-    RatingSource.CALL: ("agent", _call),
-    RatingSource.LINK: ("agent", _link),
+    "console": (RatingSource.CALL, "agent", _console),
+    "api": (RatingSource.API, "agent", _api),
+    "portal": (RatingSource.PORTAL, "resident", _portal),
+    "call": (RatingSource.CALL, "agent", _call),
+    "link": (RatingSource.LINK, "agent", _link),
 }
 
 
@@ -91,18 +99,18 @@ def effects(complaint, supervisor):
 @pytest.mark.parametrize("stars,solved", [(2, False), (5, True)], ids=["dissatisfied", "satisfied"])
 def test_every_path_has_the_same_effects(stars, solved, resolve, agent, resident, supervisor):
     seen = {}
-    for source, (who, rate) in PATHS.items():
+    for path, (source, who, rate) in PATHS.items():
         complaint = resolve()
         services.visit_open(complaint_id=complaint.pk)
         complaint.refresh_from_db()
         user = agent if who == "agent" else resident.user
         rate(user, complaint, stars=stars, solved=solved, comment="师傅态度还行")
         result, stored_source = effects(complaint, supervisor)
-        assert stored_source == source
-        seen[source] = result
+        assert stored_source == source, path
+        seen[path] = result
     first = next(iter(seen.values()))
-    for source, result in seen.items():
-        assert result == first, source
+    for path, result in seen.items():
+        assert result == first, path
     if stars == 2:
         assert first["status"] == Status.ASSIGNED and first["escalated"] and first["supervisor_told"] == 1
         assert first["visits"] == [ReturnVisit.State.ANSWERED]
@@ -118,9 +126,8 @@ def test_unreachable_leaves_the_visit_unreachable_on_every_path(resolve, agent):
     services.visit_open(complaint_id=by_console.pk)
     client = Client()
     client.force_login(agent)
-    by_console.refresh_from_db()
-    client.post(f"/console/c/{by_console.number}/act/rate/", {
-        "version": by_console.version, "outcome": "unreachable", "comment": "三次未接通"})
+    screen = _call_screen(client, by_console)
+    assert client.post(f"{screen}close/", {"note": "三次未接通"}).status_code == 302
     by_call_screen = resolve()
     visit = services.visit_open(complaint_id=by_call_screen.pk)
     services.visit_close_unreachable(actor=agent, visit_id=visit.pk, note="三次未接通")

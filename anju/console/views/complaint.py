@@ -3,6 +3,8 @@
 ``act`` is the one view that changes a complaint from the console. It looks the form up
 in ``ACTION_FORMS`` and the service in the transition table (``transitions.service``);
 the access policy and the table decide, the view only translates between HTTP and those.
+The return visit (rate, rate_reopen, close_unreachable) is recorded on its call screen
+(anju/visits): the page offers the one way there (``return_visit``).
 """
 
 from __future__ import annotations
@@ -19,12 +21,14 @@ from django.views.decorators.http import require_POST
 
 from anju.complaints import access, disclosure, transitions
 from anju.complaints.models import Attachment, Complaint
-from anju.complaints.transitions import TABLE
+from anju.complaints.transitions import TABLE, Console, Transition
 from anju.console import errors, presenters
-from anju.console.action_forms import ACTION_FORMS, FOLDED_ACTIONS, ActionForm
+from anju.console.action_forms import ACTION_FORMS, ActionForm
 from anju.console.guards import staff_required
 from anju.console.reveal_form import RevealForm
 from anju.lib.errors import Conflict, DomainError, NotAllowed, NotFound
+from anju.visits import selectors as visit_selectors
+from anju.visits.models import ReturnVisit
 
 
 def _fresh(user: Any, number: str) -> Complaint | None:
@@ -39,22 +43,38 @@ def not_found(request: HttpRequest) -> HttpResponse:
     return render(request, "console/not_found.html", status=404)
 
 
-def offered_forms(user: Any, complaint: Complaint, bound: ActionForm | None = None
-                  ) -> list[tuple[Any, ActionForm, bool]]:
-    """(label, form, is_primary) for each action the user may take, primary ones first."""
+def offered_forms(user: Any, complaint: Complaint, bound: ActionForm | None = None,
+                  allowed: list[Transition] | None = None) -> list[tuple[Any, ActionForm, bool]]:
+    """(label, form, is_primary) for each action the user may take on the complaint page,
+    primary ones first."""
+    if allowed is None:
+        allowed = access.allowed_actions(user, complaint)
     offered: dict[str, tuple[Any, ActionForm, bool]] = {}
-    for transition in access.allowed_actions(user, complaint):
-        code = FOLDED_ACTIONS.get(transition.action, transition.action)
-        if code in offered or code not in ACTION_FORMS:
+    for transition in allowed:
+        code = transition.action
+        if code not in ACTION_FORMS:
             continue
         form = bound if bound is not None and bound.action == code else ACTION_FORMS[code](
             complaint=complaint, user=user)
-        label = _("Record return visit") if code == "rate" else transition.label
-        offered[code] = (label, form, transition.primary)
+        offered[code] = (transition.label, form, transition.primary)
     if bound is not None and bound.action not in offered:
         # Keep what they typed on screen even though the action is no longer offered.
         offered[bound.action] = (TABLE[bound.action].label, bound, True)
     return sorted(offered.values(), key=lambda item: not item[2])
+
+
+def return_visit(user: Any, complaint: Complaint, allowed: list[Transition]
+                 ) -> dict[str, Any] | None:
+    """The one way to record the return visit, for who may (the roles that rate and close a
+    resolved complaint, ``Capability.WORK_VISITS``): the open visit's call screen, or — the
+    worker opens it a moment after the resolve — a button that opens it now."""
+    if not any(t.console == Console.RETURN_VISIT for t in allowed):
+        return None
+    if not visit_selectors.may_visit(user):
+        return None
+    visit = (visit_selectors.visible_visits(user)
+             .filter(complaint=complaint, state=ReturnVisit.State.OPEN).first())
+    return {"visit": visit, "overdue": visit is not None and visit.is_overdue()}
 
 
 def _render(request: HttpRequest, complaint: Complaint, *, bound: ActionForm | None = None,
@@ -62,6 +82,7 @@ def _render(request: HttpRequest, complaint: Complaint, *, bound: ActionForm | N
             reveal_form: RevealForm | None = None) -> HttpResponse:
     user = request.user
     attachments = list(complaint.attachments.all())
+    allowed = access.allowed_actions(user, complaint)
     complainant = complainant or disclosure.contact_view(user, complaint)
     context = {
         "c": complaint,
@@ -77,7 +98,8 @@ def _render(request: HttpRequest, complaint: Complaint, *, bound: ActionForm | N
         "merged": access.visible_complaints(user).filter(merged_into=complaint).only("number"),
         "merged_into_visible": complaint.merged_into_id is not None and access.visible_complaints(
             user).filter(pk=complaint.merged_into_id).exists(),
-        "actions": offered_forms(user, complaint, bound),
+        "actions": offered_forms(user, complaint, bound, allowed),
+        "return_visit": return_visit(user, complaint, allowed),
         "open_action": bound.action if bound is not None else None,
         "just_recorded": request.GET.get("new") == "1",
         "now": timezone.now(),
