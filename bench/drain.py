@@ -251,8 +251,9 @@ class Workers:
 class Cpu:
     """CPU seconds used so far by gunicorn's workers, the anju workers and the whole machine.
 
-    PostgreSQL is in "the rest": with ``CONN_MAX_AGE=0`` each request has its own
-    short-lived backend, which per-process sampling misses.
+    PostgreSQL is in "the rest": its backends come and go (each connection is renewed
+    after ``CONN_MAX_AGE``, 60 s, and each thread of a worker has its own), and sampling
+    per process loses the CPU of those that ended in between.
     """
 
     app: float
