@@ -2,7 +2,9 @@
 
 Each due row is claimed with a compare-and-set update (pending → sending); a worker
 that loses the race skips the row. A row left in ``sending`` by a killed worker is
-picked up again once its lease (``next_attempt_at``) has passed.
+picked up again once its lease (``next_attempt_at``) has passed. The lease starts when
+the row is claimed, not when the run started, so a row claimed late in a long run still
+gets a whole lease; the result is written only while the lease is still the worker's.
 """
 
 from __future__ import annotations
@@ -28,22 +30,28 @@ def backoff(attempts: int) -> timedelta:
 
 def deliver_due(*, now: datetime | None = None, limit: int = 200) -> int:
     """Send up to ``limit`` due messages; returns how many were sent."""
-    now = now or timezone.now()
+    started = timezone.now()
+    now = now or started
+    skew = now - started  # a caller's clock (tests) moves with the real one during the run
     due = Message.objects.filter(
         Q(state=Message.State.PENDING) | Q(state=Message.State.SENDING),
         next_attempt_at__lte=now,
     ).order_by("next_attempt_at").values_list("id", "state")[:limit]
     sent = 0
     for message_id, state in list(due):
+        claimed_at = timezone.now() + skew
+        lease = claimed_at + LEASE
         claimed = Message.objects.filter(id=message_id, state=state, next_attempt_at__lte=now).update(
-            state=Message.State.SENDING, next_attempt_at=now + LEASE)
+            state=Message.State.SENDING, next_attempt_at=lease)
         if not claimed:
             continue  # another worker got there first
-        sent += _send_one(Message.objects.get(id=message_id), now=now)
+        sent += _send_one(Message.objects.get(id=message_id), now=claimed_at)
     return sent
 
 
 def _send_one(message: Message, *, now: datetime) -> int:
+    """Send one claimed message; ``message.next_attempt_at`` holds the worker's lease."""
+    lease = message.next_attempt_at
     message.attempts += 1
     try:
         for_channel(message.channel).send(recipient=message.recipient, subject=message.subject,
@@ -53,7 +61,7 @@ def _send_one(message: Message, *, now: datetime) -> int:
         message.state = Message.State.FAILED if give_up else Message.State.PENDING
         message.next_attempt_at = now + backoff(message.attempts)
         message.last_error = str(exc)[:1000]
-        message.save(update_fields=["state", "attempts", "next_attempt_at", "last_error"])
+        _finish(message, lease, ["state", "attempts", "next_attempt_at", "last_error"])
         Attempt.objects.create(message=message, number=message.attempts, at=now,
                                permanent=exc.permanent, error=message.last_error)
         # Never the recipient or the text: the error and the row's id only.
@@ -64,9 +72,17 @@ def _send_one(message: Message, *, now: datetime) -> int:
         return 0
     message.state = Message.State.SENT
     message.sent_at = timezone.now()
-    message.save(update_fields=["state", "attempts", "sent_at"])
+    _finish(message, lease, ["state", "attempts", "sent_at"])
     Attempt.objects.create(message=message, number=message.attempts, at=now, ok=True)
     return 1
+
+
+def _finish(message: Message, lease: datetime, fields: list[str]) -> None:
+    """Write the outcome only while the row is still claimed under our lease."""
+    owned = Message.objects.filter(pk=message.pk, state=Message.State.SENDING, next_attempt_at=lease)
+    if not owned.update(**{field: getattr(message, field) for field in fields}):
+        logger.warning("Message %s outlived its lease while being sent; another worker owns it now",
+                       message.pk)
 
 
 def _after_failure(message: Message) -> None:

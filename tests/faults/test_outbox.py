@@ -6,9 +6,8 @@ message it accepts to ``sends.log``, so sends are counted outside the database.
 * a worker killed with SIGKILL while a provider call hangs leaves that message claimed;
   after the claim's lease another worker sends it, and every message is sent once;
 * two workers delivering the same outbox at the same moment send each message once;
-* (a known bug, xfail) a message claimed late in a long delivery run gets a lease that has
-  already ended, so another worker sends it a second time while the first is still
-  sending it.
+* a message claimed late in a long delivery run still gets a whole lease, so another
+  worker does not send it a second time while the first is still sending it.
 
 A kill between the provider's acceptance and the row's ``sent`` cannot be told apart
 from one before it: that message is sent again (at least once, as for any provider
@@ -102,11 +101,6 @@ def test_two_workers_delivering_the_same_outbox_at_once_send_each_message_once(
     assert set(Message.objects.filter(kind=KIND).values_list("attempts", flat=True)) == {1}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "anju/notify/delivery.py: deliver_due() computes the lease of every claim from the "
-    "time its run started (now + LEASE), so a message claimed more than LEASE into a "
-    "long run (200 messages through a slow provider) is claimable again at once, and "
-    "a second worker's run sends it while the first is still sending it"))
 def test_a_message_claimed_late_in_a_long_run_still_gets_a_whole_lease(
         faults_dir, workers, wait_for, settings, monkeypatch):
     bodies = enqueue(30)
