@@ -259,7 +259,7 @@ def test_the_sweep_is_a_periodic_job_of_the_worker():
 # --------------------------------------------------------------------------- real commits
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_real_transactions_commit_files_and_roll_them_back(monkeypatch, new_complaint, agent,
                                                           in_progress, handler):
     """Without pytest-django's wrapping transaction: the service's own commit and rollback."""
