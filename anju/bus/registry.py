@@ -19,7 +19,7 @@ pending deliveries as dead letters, so keep names stable.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -102,14 +102,5 @@ def subscribers_for(code: str) -> list[Subscriber]:
     return _BY_EVENT.get(code, [])
 
 
-def by_event() -> dict[Event, list[str]]:
-    """Event type → names of its subscribers (for docs/architecture.md and the tests)."""
-    return {event: [s.name for s in _BY_EVENT.get(event.value, [])] for event in Event}
-
-
 def get(name: str) -> Subscriber | None:
     return SUBSCRIBERS.get(name)
-
-
-def names(subs: Iterable[Subscriber]) -> list[str]:
-    return [s.name for s in subs]

@@ -25,7 +25,6 @@ from __future__ import annotations
 import copy
 import logging
 import threading
-import time
 import traceback
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
@@ -177,7 +176,6 @@ def serve(stop: threading.Event, *, idle: float = 0.5) -> None:
                 continue
         except Exception:
             logger.exception("Draining the event bus failed; retrying shortly")
-            time.sleep(idle)
         stop.wait(idle)
     connection.close()
 
